@@ -1,0 +1,35 @@
+/**
+ * Shapes shared by the wire-format parsers. These run inside the MAIN-world page hook, so they are
+ * plain TypeScript (no Zod, no DOM beyond what a worker has): the relay validates what they produce.
+ */
+
+/** Every wire format a parser can recognise. Keep in sync with `WireFormat` in utils/messages.ts. */
+export type WireFormatId =
+  | 'openai-chat' // OpenAI Chat Completions (streamed chunks or one JSON body)
+  | 'openai-responses' // OpenAI Responses API SSE
+  | 'anthropic-messages'; // Anthropic Messages SSE (or one JSON body)
+
+/**
+ * One model reply as seen in one response body, before provenance is decided.
+ * `usage` is present only when the traffic itself carried a usage object (then the count is exact).
+ */
+export interface ParsedTurn {
+  format: WireFormatId;
+  /** The reply's own id from the traffic (chatcmpl-…, resp_…, msg_…); absent when the format has none. */
+  id?: string;
+  model?: string;
+  usage?: { inputTokens: number; outputTokens: number };
+  /** Reply text streamed so far, for the estimator when no usage arrives. Capped; never stored. */
+  text: string;
+  /** True when the stream ended before the format's own end marker (user pressed stop, network cut). */
+  aborted: boolean;
+}
+
+/** Incremental parser for one response body: feed decoded text as it arrives, then finish once. */
+export interface BodyParser {
+  push(chunk: string): void;
+  /** `aborted` says the body ended early (reader error or cancel). Returns the turns found; [] if none. */
+  finish(aborted: boolean): ParsedTurn[];
+  /** True once the parser has seen at least one event of a known format (for health reporting). */
+  readonly recognised: boolean;
+}
