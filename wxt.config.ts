@@ -1,5 +1,42 @@
 import { defineConfig } from 'wxt';
+import { BUILTIN_MATCHES, DEMO_MATCHES, HOOK_JS, RELAY_JS } from './utils/sites';
 
+/**
+ * One manifest for every target, varied only where it must be:
+ * - demo builds (`--mode development`, or WXT_DEMO=1) also track the bundled demo tool on loopback;
+ *   the production build never does.
+ * - Firefox gets its gecko settings; Chrome never sees them.
+ */
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  manifest: ({ mode, browser }) => {
+    const demo = mode !== 'production' || process.env.WXT_DEMO === '1';
+    const matches = demo ? [...BUILTIN_MATCHES, ...DEMO_MATCHES] : [...BUILTIN_MATCHES];
+    return {
+      name: demo ? 'Tokenwise (demo)' : 'Tokenwise',
+      description: 'What did my AI tokens get done? Private, local-only usage awareness for AI tools.',
+      permissions: ['storage', 'alarms', 'scripting'],
+      optional_host_permissions: ['*://*/*'],
+      action: { default_title: 'Tokenwise' },
+      content_scripts:
+        matches.length > 0
+          ? [
+              // The hook is listed first so it usually runs first; the bridge works in either order.
+              { matches, js: [HOOK_JS], run_at: 'document_start', world: 'MAIN' },
+              { matches, js: [RELAY_JS], run_at: 'document_start' },
+            ]
+          : undefined,
+      ...(browser === 'firefox'
+        ? {
+            browser_specific_settings: {
+              gecko: {
+                id: 'tokenwise@tokenwise.invalid',
+                strict_min_version: '142.0',
+                data_collection_permissions: { required: ['none'] },
+              },
+            },
+          }
+        : {}),
+    };
+  },
 });

@@ -1,3 +1,12 @@
+// Composition root: every listener is registered synchronously here, before anything awaits
+// (reliability test 4), so an event that wakes a stopped worker is handled on first dispatch.
 import { defineBackground } from '#imports';
+import { setupRouter } from './router';
+import { setupOutboxDrain } from './outbox-drain';
+import { setupBadge } from './badge-setup';
 
-export default defineBackground(() => {});
+export default defineBackground(() => {
+  setupRouter();
+  setupOutboxDrain();
+  setupBadge();
+});

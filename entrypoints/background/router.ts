@@ -1,0 +1,96 @@
+/**
+ * The background's one message listener. It checks who is speaking before it reads what was said:
+ * content scripts may only deliver facts for the page they run in, and only extension pages may send
+ * privileged requests (reliability tests 24, 25).
+ */
+import { browser, type Browser } from '#imports';
+import { ContentMessage, UiMessage, type Ack } from '@/utils/messages';
+import { getDb } from '@/utils/db';
+import { ingestFacts, recordHealth } from './ingest';
+import { isTrackedOrigin } from './tracked';
+import { refreshBadge } from './badge';
+import { drainOutbox } from './outbox-drain';
+
+type Sender = Browser.runtime.MessageSender;
+
+/** The origin of the page a content script runs in, or undefined when the sender is not one of ours. */
+export function contentScriptOrigin(sender: Sender): string | undefined {
+  if (sender.id !== browser.runtime.id || !sender.tab || !sender.url) return undefined;
+  try {
+    const u = new URL(sender.url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isExtensionPage(sender: Sender): boolean {
+  return sender.id === browser.runtime.id && !!sender.url && sender.url.startsWith(browser.runtime.getURL('/'));
+}
+
+const invalid = (error: string): Ack & { final: true } => ({ ok: false, error, final: true });
+
+export async function handleMessage(msg: unknown, sender: Sender): Promise<Ack & { final?: boolean }> {
+  const origin = contentScriptOrigin(sender);
+  if (origin) return handleContentMessage(msg, origin);
+  if (isExtensionPage(sender)) return handleUiMessage(msg);
+  return invalid('unknown sender');
+}
+
+async function handleContentMessage(raw: unknown, origin: string): Promise<Ack & { final?: boolean }> {
+  const parsed = ContentMessage.safeParse(raw);
+  const db = getDb();
+  if (!parsed.success) {
+    if (await isTrackedOrigin(origin)) await recordHealth(db, origin, { unrecognised: 0, rejected: 1 });
+    return invalid('malformed message');
+  }
+  const msg = parsed.data;
+  if (!(await isTrackedOrigin(origin))) return invalid('site not tracked');
+  switch (msg.type) {
+    case 'deliver': {
+      // A content script speaks only for its own page: a fact claiming another site is forged.
+      if (msg.facts.some((f) => f.site !== origin)) {
+        await recordHealth(db, origin, { unrecognised: 0, rejected: msg.facts.length });
+        return invalid('site mismatch');
+      }
+      const result = await ingestFacts(db, msg.facts);
+      void refreshBadge().catch(() => {});
+      return { ok: true, stored: result.added + result.updated };
+    }
+    case 'health':
+      if (msg.site !== origin) return invalid('site mismatch');
+      await recordHealth(db, origin, msg);
+      return { ok: true };
+    default: {
+      const never: never = msg;
+      return never;
+    }
+  }
+}
+
+async function handleUiMessage(raw: unknown): Promise<Ack & { final?: boolean }> {
+  const parsed = UiMessage.safeParse(raw);
+  if (!parsed.success) return invalid('malformed message');
+  const msg = parsed.data;
+  switch (msg.type) {
+    case 'refresh-badge':
+      await refreshBadge();
+      return { ok: true };
+    case 'drain-outbox':
+      return { ok: true, stored: await drainOutbox() };
+    default: {
+      const never: never = msg;
+      return never;
+    }
+  }
+}
+
+/** Registers the listener synchronously (MV3: listeners must exist before the first await). */
+export function setupRouter(): void {
+  browser.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    handleMessage(msg, sender).then(sendResponse, (e: unknown) =>
+      sendResponse({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return true; // keeps the channel open for the asynchronous reply
+  });
+}

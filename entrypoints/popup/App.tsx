@@ -1,0 +1,133 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { getDb } from '@/utils/db';
+import { lastDays } from '@/utils/day';
+import { healthOf, summariseUsage, type UsageSummary } from '@/utils/metrics';
+import type { SiteHealth } from '@/utils/records';
+import { siteLabel } from '@/utils/sites';
+import { UsageChart } from '@/components/UsageChart';
+import { TokenFigure } from '@/components/TokenFigure';
+import { HealthNotice } from '@/components/HealthNotice';
+import { useThemePalette } from '@/components/use-theme-palette';
+
+interface PopupData {
+  summary: UsageSummary;
+  health: SiteHealth[];
+}
+
+/** Reads only the last 7 days of rollups: O(days × sites), whatever the history's size. */
+async function loadPopupData(): Promise<PopupData> {
+  const days = lastDays(7);
+  const db = getDb();
+  const [rows, health] = await Promise.all([db.daily.where('day').between(days[0]!, days[6]!, true, true).toArray(), db.health.toArray()]);
+  return { summary: summariseUsage(rows, days), health };
+}
+
+export function App() {
+  const data = useLiveQuery(loadPopupData, []);
+  const palette = useThemePalette();
+  if (!data) return <main className="popup" aria-busy="true" />;
+  const { summary, health } = data;
+  const problems = health.filter((h) => healthOf(h).kind === 'unrecognised');
+  const empty = summary.bySite.length === 0;
+  return (
+    <main className="popup" data-ready="true">
+      <header className="popup-header">
+        <h1>Tokenwise</h1>
+        <span className="local-chip" title="Your usage history is stored only in this browser">
+          <LockIcon /> On this device only
+        </span>
+      </header>
+
+      {problems.map((h) => (
+        <HealthNotice key={h.site} health={h} />
+      ))}
+
+      {empty ? (
+        <EmptyState />
+      ) : (
+        <>
+          <section className="totals" aria-label="Totals">
+            <div className="total" data-testid="total-today">
+              <h2>Today</h2>
+              <TokenFigure value={summary.today} />
+              <span className="unit">tokens</span>
+            </div>
+            <div className="total" data-testid="total-week">
+              <h2>Last 7 days</h2>
+              <TokenFigure value={summary.week} />
+              <span className="unit">tokens</span>
+            </div>
+          </section>
+
+          <UsageChart series={summary.series} palette={palette} />
+
+          <section aria-label="By site">
+            <table className="sites">
+              <thead>
+                <tr>
+                  <th scope="col">Site</th>
+                  <th scope="col" className="num">
+                    Today
+                  </th>
+                  <th scope="col" className="num">
+                    7 days
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {summary.bySite.map((s) => (
+                  <tr key={s.site} data-site={s.site}>
+                    <th scope="row" title={s.site}>
+                      {siteLabel(s.site)}
+                    </th>
+                    <td className="num" data-testid="site-today">
+                      <TokenFigure value={s.today} size="small" />
+                    </td>
+                    <td className="num" data-testid="site-week">
+                      <TokenFigure value={s.week} size="small" />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <p className="legend-note">
+            Plain numbers are the services' own usage figures. <span className="estimate">≈</span> marks an estimate,
+            where a service reported none.
+          </p>
+        </>
+      )}
+    </main>
+  );
+}
+
+function EmptyState() {
+  return (
+    <section className="empty" data-testid="empty-state">
+      <h2>No AI usage recorded yet</h2>
+      <p>
+        Tokenwise counts the tokens you spend in AI tools it tracks, and keeps the history in this browser only.
+      </p>
+      <ol>
+        <li>Open an AI tool that Tokenwise tracks and send a message.</li>
+        <li>Your tokens show up here within a second or two.</li>
+      </ol>
+      <p className="muted">
+        To track your company&apos;s own AI tool, open it and add its site in Tokenwise&apos;s settings (coming in the
+        next release). The demo build already tracks the bundled demo tool on 127.0.0.1.
+      </p>
+    </section>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg width="11" height="11" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path
+        fill="currentColor"
+        d="M8 1a3.5 3.5 0 0 0-3.5 3.5V6H4a1.5 1.5 0 0 0-1.5 1.5v6A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-6A1.5 1.5 0 0 0 12 6h-.5V4.5A3.5 3.5 0 0 0 8 1Zm2 5H6V4.5a2 2 0 1 1 4 0V6Z"
+      />
+    </svg>
+  );
+}
+

@@ -1,0 +1,670 @@
+// Acme Assist - the Tokenwise demo internal AI tool. Plain browser JS, no build step.
+// It is a real client: it fetches the demo API, reads the body stream, decodes SSE and renders deltas.
+(function () {
+  'use strict';
+
+  /** @type {{ apiOrigin: string, chatOrigin?: string }} */
+  const CONFIG = window.__DEMO_CONFIG__ || { apiOrigin: '' };
+
+  const FORMATS = {
+    'openai-chat-sse': { kind: 'openai-chat', path: '/v1/chat/completions', model: 'demo-gpt-4o', stream: true, usage: true, label: 'OpenAI Chat · SSE' },
+    'openai-chat-sse-nousage': { kind: 'openai-chat', path: '/v1/chat/completions', model: 'demo-gpt-4o', stream: true, usage: false, label: 'OpenAI Chat · SSE, no usage' },
+    'openai-chat-json': { kind: 'openai-chat', path: '/v1/chat/completions', model: 'demo-gpt-4o', stream: false, usage: true, label: 'OpenAI Chat · JSON' },
+    'openai-responses-sse': { kind: 'openai-responses', path: '/v1/responses', model: 'demo-gpt-4o', stream: true, usage: true, label: 'OpenAI Responses · SSE' },
+    'anthropic-sse': { kind: 'anthropic', path: '/v1/messages', model: 'demo-claude', stream: true, usage: true, label: 'Anthropic Messages · SSE' },
+  };
+  const DEFAULT_FORMAT = 'openai-chat-sse';
+
+  const KEYS = {
+    conversations: 'acme-assist:conversations',
+    active: 'acme-assist:active',
+    settings: 'acme-assist:settings',
+  };
+
+  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const el = {
+    app: $('app'),
+    sidebar: $('sidebar'),
+    scrim: $('scrim'),
+    sidebarOpen: $('sidebar-open'),
+    sidebarClose: $('sidebar-close'),
+    newChat: $('new-chat'),
+    convList: $('conv-list'),
+    historyEmpty: $('history-empty'),
+    format: /** @type {HTMLSelectElement} */ ($('format')),
+    cross: /** @type {HTMLInputElement} */ ($('cross-origin')),
+    apiHint: $('api-origin-hint'),
+    title: $('chat-title'),
+    modelPill: $('model-pill'),
+    thread: $('thread'),
+    empty: $('empty'),
+    suggestions: $('suggestions'),
+    messages: $('messages'),
+    composer: /** @type {HTMLFormElement} */ ($('composer')),
+    prompt: /** @type {HTMLTextAreaElement} */ ($('prompt')),
+    send: /** @type {HTMLButtonElement} */ ($('send')),
+    stop: /** @type {HTMLButtonElement} */ ($('stop')),
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Storage
+
+  function load(key, fallback) {
+    try {
+      const raw = localStorage.getItem(key);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+  function store(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      /* storage full or disabled: the demo still works for this page */
+    }
+  }
+
+  const state = {
+    /** @type {Array<{id:string,title:string,createdAt:number,updatedAt:number,messages:any[]}>} */
+    conversations: Array.isArray(load(KEYS.conversations, [])) ? load(KEYS.conversations, []) : [],
+    /** @type {string|null} */
+    activeId: load(KEYS.active, null),
+    settings: Object.assign({ format: DEFAULT_FORMAT, cross: false }, load(KEYS.settings, {})),
+    /** @type {null | { controller: AbortController, conv: any, msg: any }} */
+    streaming: null,
+  };
+
+  // A reload mid-stream leaves a message marked streaming; it can never finish now.
+  for (const c of state.conversations) {
+    for (const m of c.messages || []) if (m.status === 'streaming') m.status = 'stopped';
+  }
+
+  // URL params preselect the backend: ?format=anthropic-sse&cross=1
+  const params = new URLSearchParams(location.search);
+  if (params.has('format') && FORMATS[params.get('format')]) state.settings.format = params.get('format');
+  if (params.has('cross')) state.settings.cross = /^(1|true|yes|on)$/i.test(params.get('cross') || '');
+  if (!FORMATS[state.settings.format]) state.settings.format = DEFAULT_FORMAT;
+  store(KEYS.settings, state.settings);
+
+  let saveTimer = 0;
+  function saveNow() {
+    clearTimeout(saveTimer);
+    saveTimer = 0;
+    store(KEYS.conversations, state.conversations);
+    store(KEYS.active, state.activeId);
+  }
+  function saveSoon() {
+    if (!saveTimer) saveTimer = window.setTimeout(saveNow, 600);
+  }
+  window.addEventListener('pagehide', saveNow);
+
+  const uid = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  const activeConv = () => state.conversations.find((c) => c.id === state.activeId) || null;
+
+  function titleFrom(text) {
+    const t = text.replace(/\s+/g, ' ').trim();
+    return t.length > 44 ? t.slice(0, 42).trimEnd() + '…' : t || 'New chat';
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Markdown-ish rendering (escape first; then a small safe subset)
+
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  }
+  function inline(s) {
+    return escapeHtml(s)
+      .replace(/`([^`\n]+)`/g, '<code>$1</code>')
+      .replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[\s(])\*([^*\s][^*\n]*?)\*(?=[\s).,!?:;]|$)/g, '$1<em>$2</em>');
+  }
+  function renderMarkdown(src) {
+    const out = [];
+    const lines = src.split('\n');
+    let i = 0;
+    let para = [];
+    const flush = () => {
+      if (para.length) out.push('<p>' + para.map(inline).join('<br>') + '</p>');
+      para = [];
+    };
+    while (i < lines.length) {
+      const line = lines[i];
+      const fence = line.match(/^```\s*([\w-]*)\s*$/);
+      if (fence) {
+        flush();
+        const code = [];
+        i++;
+        while (i < lines.length && !/^```\s*$/.test(lines[i])) code.push(lines[i++]);
+        i++; // closing fence (or end of a still-streaming block)
+        const lang = fence[1] ? `<span class="code-lang">${escapeHtml(fence[1])}</span>` : '';
+        out.push(`<pre class="code">${lang}<code>${escapeHtml(code.join('\n'))}</code></pre>`);
+        continue;
+      }
+      const heading = line.match(/^(#{1,4})\s+(.*)$/);
+      if (heading) {
+        flush();
+        out.push(`<h4>${inline(heading[2])}</h4>`);
+        i++;
+        continue;
+      }
+      if (/^\s*[-*]\s+/.test(line) || /^\s*\d+[.)]\s+/.test(line)) {
+        flush();
+        const ordered = /^\s*\d+[.)]\s+/.test(line);
+        const re = ordered ? /^\s*\d+[.)]\s+/ : /^\s*[-*]\s+/;
+        const items = [];
+        while (i < lines.length && re.test(lines[i])) items.push(lines[i++].replace(re, ''));
+        const tag = ordered ? 'ol' : 'ul';
+        out.push(`<${tag}>${items.map((t) => `<li>${inline(t)}</li>`).join('')}</${tag}>`);
+        continue;
+      }
+      if (line.trim() === '') flush();
+      else para.push(line);
+      i++;
+    }
+    flush();
+    return out.join('');
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rendering
+
+  const ICON_SPARK =
+    '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M12 2.5l1.9 5.2 5.3 1.9-5.3 1.9L12 16.7l-1.9-5.2-5.3-1.9 5.3-1.9L12 2.5zm6.2 11.3l.9 2.4 2.4.9-2.4.9-.9 2.4-.9-2.4-2.4-.9 2.4-.9.9-2.4z"/></svg>';
+
+  function renderSettings() {
+    el.format.value = state.settings.format;
+    el.cross.checked = !!state.settings.cross;
+    el.apiHint.textContent = state.settings.cross
+      ? `Requests go to ${CONFIG.apiOrigin || 'the API server'}`
+      : `Requests stay on ${location.host}`;
+    const f = FORMATS[state.settings.format];
+    el.modelPill.textContent = `${f.model} · ${f.label}${state.settings.cross ? ' · cross-origin' : ''}`;
+  }
+
+  function renderSidebar() {
+    const sorted = state.conversations.slice().sort((a, b) => b.updatedAt - a.updatedAt);
+    el.convList.textContent = '';
+    for (const c of sorted) {
+      const li = document.createElement('li');
+      li.className = 'conv-item';
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'conv';
+      open.dataset.id = c.id;
+      open.textContent = c.title;
+      open.title = c.title;
+      if (c.id === state.activeId) open.setAttribute('aria-current', 'page');
+      const del = document.createElement('button');
+      del.type = 'button';
+      del.className = 'conv-delete';
+      del.dataset.id = c.id;
+      del.setAttribute('aria-label', `Delete conversation: ${c.title}`);
+      del.innerHTML =
+        '<svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>';
+      li.append(open, del);
+      el.convList.append(li);
+    }
+    el.historyEmpty.hidden = sorted.length > 0;
+  }
+
+  function metaText(m) {
+    const f = FORMATS[m.format];
+    const parts = [f ? f.label : m.format, m.cross ? 'cross-origin' : 'same origin'];
+    if (m.usage && typeof m.usage.output === 'number') {
+      parts.push(`${m.usage.input ?? '?'} in · ${m.usage.output} out tokens`);
+    } else if (m.status === 'done' && f && !f.usage) {
+      parts.push('no usage on the wire');
+    }
+    return parts.join(' · ');
+  }
+
+  function buildMessage(m) {
+    const art = document.createElement('article');
+    art.className = `message ${m.role}`;
+    art.dataset.mid = m.id;
+    const avatar = document.createElement('div');
+    avatar.className = `avatar ${m.role === 'user' ? 'avatar-user' : 'avatar-bot'}`;
+    avatar.setAttribute('aria-hidden', 'true');
+    if (m.role === 'user') avatar.textContent = 'AK';
+    else avatar.innerHTML = ICON_SPARK;
+    const body = document.createElement('div');
+    body.className = 'msg-body';
+    const who = document.createElement('div');
+    who.className = 'msg-author';
+    who.textContent = m.role === 'user' ? 'You' : 'Acme Assist';
+    const bubble = document.createElement('div');
+    bubble.className = m.role === 'user' ? 'bubble' : 'bubble markdown';
+    body.append(who, bubble);
+    if (m.role === 'assistant') {
+      const meta = document.createElement('div');
+      meta.className = 'msg-meta';
+      body.append(meta);
+    }
+    art.append(avatar, body);
+    updateMessage(m, art);
+    return art;
+  }
+
+  /** Bring one message element up to date with its data. */
+  function updateMessage(m, art) {
+    art = art || el.messages.querySelector(`[data-mid="${m.id}"]`);
+    if (!art) return;
+    const bubble = art.querySelector('.bubble');
+    if (m.role === 'user') {
+      bubble.textContent = m.content;
+      return;
+    }
+    art.dataset.status = m.status;
+    if (m.responseId) art.dataset.responseId = m.responseId;
+    else delete art.dataset.responseId;
+    art.setAttribute('aria-busy', m.status === 'streaming' ? 'true' : 'false');
+    let html = renderMarkdown(m.content || '');
+    if (m.status === 'streaming') {
+      html = m.content ? html + '<span class="caret" aria-hidden="true"></span>' : '<span class="typing" aria-label="Assistant is typing"><i></i><i></i><i></i></span>';
+    }
+    if (m.status === 'error') {
+      html += `<p class="msg-error" role="alert">${escapeHtml(m.error || 'Something went wrong.')}</p>`;
+    }
+    bubble.innerHTML = html;
+    const meta = art.querySelector('.msg-meta');
+    meta.textContent = '';
+    if (m.status === 'stopped') {
+      const tag = document.createElement('span');
+      tag.className = 'tag tag-stopped';
+      tag.textContent = 'Stopped';
+      meta.append(tag);
+    } else if (m.status === 'error') {
+      const tag = document.createElement('span');
+      tag.className = 'tag tag-error';
+      tag.textContent = 'Error';
+      meta.append(tag);
+    }
+    const info = document.createElement('span');
+    info.className = 'meta-info';
+    info.textContent = metaText(m);
+    meta.append(info);
+    if (m.status !== 'streaming' && m.content) {
+      const copy = document.createElement('button');
+      copy.type = 'button';
+      copy.className = 'copy-btn';
+      copy.dataset.mid = m.id;
+      copy.textContent = 'Copy';
+      copy.setAttribute('aria-label', 'Copy reply');
+      meta.append(copy);
+    }
+  }
+
+  function renderThread() {
+    const conv = activeConv();
+    el.messages.textContent = '';
+    const msgs = conv ? conv.messages : [];
+    el.empty.hidden = msgs.length > 0;
+    el.title.textContent = conv ? conv.title : 'New chat';
+    document.title = conv ? `${conv.title} · Acme Assist` : 'Acme Assist · Tokenwise demo';
+    for (const m of msgs) el.messages.append(buildMessage(m));
+    scrollToBottom(true);
+  }
+
+  let stickToBottom = true;
+  el.thread.addEventListener('scroll', () => {
+    const t = el.thread;
+    stickToBottom = t.scrollHeight - t.scrollTop - t.clientHeight < 80;
+  });
+  function scrollToBottom(force) {
+    if (force || stickToBottom) el.thread.scrollTop = el.thread.scrollHeight;
+  }
+
+  function setStreaming(on) {
+    el.send.hidden = on;
+    el.stop.hidden = !on;
+    el.composer.classList.toggle('is-streaming', on);
+    updateSendEnabled();
+  }
+  function updateSendEnabled() {
+    el.send.disabled = el.prompt.value.trim() === '' || !!state.streaming;
+  }
+  function autosize() {
+    el.prompt.style.height = 'auto';
+    el.prompt.style.height = Math.min(el.prompt.scrollHeight, 220) + 'px';
+  }
+
+  // Coalesce re-renders of the streaming message to one per frame.
+  let pendingFrame = 0;
+  function scheduleUpdate(m) {
+    if (pendingFrame) return;
+    pendingFrame = requestAnimationFrame(() => {
+      pendingFrame = 0;
+      updateMessage(m);
+      scrollToBottom(false);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Networking: one real client per wire format
+
+  async function* readSSE(body) {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    const parse = (block) => {
+      let event = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const idx = line.indexOf(':');
+        const field = idx === -1 ? line : line.slice(0, idx);
+        let value = idx === -1 ? '' : line.slice(idx + 1);
+        if (value.startsWith(' ')) value = value.slice(1);
+        if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
+      }
+      return data.length ? { event, data: data.join('\n') } : null;
+    };
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+        let start = 0;
+        let idx;
+        while ((idx = buf.indexOf('\n\n', start)) !== -1) {
+          const ev = parse(buf.slice(start, idx));
+          start = idx + 2;
+          if (ev) yield ev;
+        }
+        buf = buf.slice(start);
+      }
+      buf += decoder.decode();
+      if (buf.trim()) {
+        const ev = parse(buf);
+        if (ev) yield ev;
+      }
+    } finally {
+      try {
+        reader.releaseLock();
+      } catch {
+        /* already released */
+      }
+    }
+  }
+
+  async function httpError(res) {
+    let detail = '';
+    try {
+      const j = await res.json();
+      detail = (j && j.error && j.error.message) || '';
+    } catch {
+      /* not JSON */
+    }
+    return new Error(`The assistant is unavailable (HTTP ${res.status})${detail ? `: ${detail}` : '.'}`);
+  }
+
+  /** Send the conversation and stream the reply into `msg`, calling `update()` as it changes. */
+  async function request(formatKey, cross, history, msg, signal, update) {
+    const f = FORMATS[formatKey];
+    const base = cross ? CONFIG.apiOrigin : '';
+    let body;
+    if (f.kind === 'openai-chat') {
+      body = { model: f.model, messages: history, stream: f.stream };
+      if (f.stream && f.usage) body.stream_options = { include_usage: true };
+    } else if (f.kind === 'openai-responses') {
+      body = { model: f.model, input: history, stream: true };
+    } else {
+      body = { model: f.model, max_tokens: 1024, messages: history, stream: true };
+    }
+    const res = await fetch(base + f.path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+    if (!res.ok) throw await httpError(res);
+
+    if (!f.stream) {
+      const j = await res.json();
+      msg.responseId = j.id;
+      msg.content = (j.choices && j.choices[0] && j.choices[0].message && j.choices[0].message.content) || '';
+      if (j.usage) msg.usage = { input: j.usage.prompt_tokens, output: j.usage.completion_tokens };
+      update();
+      return;
+    }
+    if (!res.body) throw new Error('The response had no body.');
+
+    for await (const ev of readSSE(res.body)) {
+      if (f.kind === 'openai-chat') {
+        if (ev.data === '[DONE]') break;
+        const j = JSON.parse(ev.data);
+        if (j.error) throw new Error(j.error.message || 'Stream error');
+        if (j.id && !msg.responseId) msg.responseId = j.id;
+        const delta = j.choices && j.choices[0] && j.choices[0].delta;
+        if (delta && typeof delta.content === 'string') msg.content += delta.content;
+        if (j.usage) msg.usage = { input: j.usage.prompt_tokens, output: j.usage.completion_tokens };
+      } else if (f.kind === 'openai-responses') {
+        const j = JSON.parse(ev.data);
+        const type = j.type || ev.event;
+        if (type === 'response.created') msg.responseId = j.response.id;
+        else if (type === 'response.output_text.delta') msg.content += j.delta;
+        else if (type === 'response.completed') {
+          const u = j.response.usage;
+          if (u) msg.usage = { input: u.input_tokens, output: u.output_tokens };
+        } else if (type === 'response.failed' || type === 'error') {
+          throw new Error((j.response && j.response.error && j.response.error.message) || j.message || 'Stream error');
+        }
+      } else {
+        const j = JSON.parse(ev.data);
+        const type = j.type || ev.event;
+        if (type === 'message_start') {
+          msg.responseId = j.message.id;
+          msg.usage = { input: j.message.usage.input_tokens, output: undefined };
+        } else if (type === 'content_block_delta' && j.delta && j.delta.type === 'text_delta') {
+          msg.content += j.delta.text;
+        } else if (type === 'message_delta' && j.usage) {
+          msg.usage = { input: msg.usage ? msg.usage.input : undefined, output: j.usage.output_tokens };
+        } else if (type === 'error') {
+          throw new Error((j.error && j.error.message) || 'Stream error');
+        } else if (type === 'message_stop') {
+          break;
+        }
+      }
+      update();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Actions
+
+  async function send(text) {
+    text = text.trim();
+    if (!text || state.streaming) return;
+    let conv = activeConv();
+    const now = Date.now();
+    if (!conv) {
+      conv = { id: uid(), title: titleFrom(text), createdAt: now, updatedAt: now, messages: [] };
+      state.conversations.push(conv);
+      state.activeId = conv.id;
+    }
+    const user = { id: uid(), role: 'user', content: text };
+    const history = conv.messages
+      .filter((m) => m.content && m.status !== 'error')
+      .map((m) => ({ role: m.role, content: m.content }))
+      .concat([{ role: 'user', content: text }]);
+    const msg = {
+      id: uid(),
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      format: state.settings.format,
+      cross: !!state.settings.cross,
+      responseId: null,
+      usage: null,
+      error: null,
+    };
+    conv.messages.push(user, msg);
+    conv.updatedAt = now;
+    saveNow();
+
+    el.prompt.value = '';
+    autosize();
+    if (conv.id === state.activeId && el.messages.childElementCount === conv.messages.length - 2) {
+      el.empty.hidden = true;
+      el.title.textContent = conv.title;
+      document.title = `${conv.title} · Acme Assist`;
+      el.messages.append(buildMessage(user), buildMessage(msg));
+    } else {
+      renderThread();
+    }
+    renderSidebar();
+    scrollToBottom(true);
+
+    const controller = new AbortController();
+    state.streaming = { controller, conv, msg };
+    setStreaming(true);
+    try {
+      await request(msg.format, msg.cross, history, msg, controller.signal, () => {
+        scheduleUpdate(msg);
+        saveSoon();
+      });
+      msg.status = 'done';
+    } catch (err) {
+      if (controller.signal.aborted) {
+        msg.status = 'stopped';
+      } else {
+        msg.status = 'error';
+        msg.error =
+          err instanceof TypeError
+            ? `Could not reach the assistant (${err.message}).`
+            : (err && err.message) || String(err);
+      }
+    } finally {
+      if (pendingFrame) cancelAnimationFrame(pendingFrame);
+      pendingFrame = 0;
+      state.streaming = null;
+      conv.updatedAt = Date.now();
+      saveNow();
+      updateMessage(msg);
+      setStreaming(false);
+      scrollToBottom(false);
+      if (document.activeElement === document.body || document.activeElement === el.stop) el.prompt.focus();
+    }
+  }
+
+  function stop() {
+    if (state.streaming) state.streaming.controller.abort();
+  }
+
+  function openConversation(id) {
+    state.activeId = id;
+    saveNow();
+    renderSidebar();
+    renderThread();
+    closeSidebar();
+  }
+
+  function newChat() {
+    state.activeId = null;
+    saveNow();
+    renderSidebar();
+    renderThread();
+    closeSidebar();
+    el.prompt.focus();
+  }
+
+  function deleteConversation(id) {
+    if (state.streaming && state.streaming.conv.id === id) stop();
+    state.conversations = state.conversations.filter((c) => c.id !== id);
+    if (state.activeId === id) state.activeId = null;
+    saveNow();
+    renderSidebar();
+    renderThread();
+  }
+
+  function openSidebar() {
+    el.app.classList.add('sidebar-visible');
+    el.scrim.hidden = false;
+  }
+  function closeSidebar() {
+    el.app.classList.remove('sidebar-visible');
+    el.scrim.hidden = true;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Wiring
+
+  el.composer.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void send(el.prompt.value);
+  });
+  el.prompt.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      if (!state.streaming) void send(el.prompt.value);
+    }
+  });
+  el.prompt.addEventListener('input', () => {
+    autosize();
+    updateSendEnabled();
+  });
+  el.stop.addEventListener('click', stop);
+  el.newChat.addEventListener('click', newChat);
+  el.convList.addEventListener('click', (e) => {
+    const target = /** @type {HTMLElement} */ (e.target);
+    const del = target.closest('.conv-delete');
+    if (del) return deleteConversation(del.dataset.id);
+    const open = target.closest('.conv');
+    if (open) openConversation(open.dataset.id);
+  });
+  el.messages.addEventListener('click', (e) => {
+    const btn = /** @type {HTMLElement} */ (e.target).closest('.copy-btn');
+    if (!btn) return;
+    const conv = activeConv();
+    const m = conv && conv.messages.find((x) => x.id === btn.dataset.mid);
+    if (!m) return;
+    const done = () => {
+      btn.textContent = 'Copied';
+      setTimeout(() => (btn.textContent = 'Copy'), 1200);
+    };
+    if (navigator.clipboard) navigator.clipboard.writeText(m.content).then(done, () => {});
+  });
+  el.suggestions.addEventListener('click', (e) => {
+    const btn = /** @type {HTMLElement} */ (e.target).closest('.suggestion');
+    if (btn) void send(btn.textContent || '');
+  });
+  el.format.addEventListener('change', () => {
+    state.settings.format = FORMATS[el.format.value] ? el.format.value : DEFAULT_FORMAT;
+    store(KEYS.settings, state.settings);
+    renderSettings();
+  });
+  el.cross.addEventListener('change', () => {
+    state.settings.cross = el.cross.checked;
+    store(KEYS.settings, state.settings);
+    renderSettings();
+  });
+  el.sidebarOpen.addEventListener('click', openSidebar);
+  el.sidebarClose.addEventListener('click', closeSidebar);
+  el.scrim.addEventListener('click', closeSidebar);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      if (el.app.classList.contains('sidebar-visible')) closeSidebar();
+      else if (state.streaming) stop();
+    }
+  });
+
+  if (state.activeId && !activeConv()) state.activeId = null;
+  renderSettings();
+  renderSidebar();
+  renderThread();
+  updateSendEnabled();
+
+  // If the config was not injected (page opened some other way), ask the server for it.
+  if (!window.__DEMO_CONFIG__) {
+    fetch('/__demo/config')
+      .then((r) => r.json())
+      .then((c) => {
+        Object.assign(CONFIG, c);
+        renderSettings();
+      })
+      .catch(() => {});
+  }
+  el.prompt.focus();
+})();

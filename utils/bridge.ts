@@ -1,0 +1,79 @@
+/**
+ * The private channel between the MAIN-world hook and the isolated relay.
+ *
+ * Both scripts run at document_start, before any page script, but in no guaranteed order. Whichever runs
+ * second completes a synchronous handshake: the relay dispatches a MessageEvent carrying one end of a
+ * MessageChannel; the hook accepts it by calling preventDefault(). Both sides stop listening at the first
+ * DOM mutation, before the page's own scripts can join in, so a page can neither obtain the port nor
+ * forge an offer. (Verified in ../shared/docs/wxt-recipes.md §2-3.)
+ */
+const EVENT = '__tokenwise_bridge__'; // a namespace, not a secret
+const HELLO = 'tokenwise:hello';
+const OFFER = 'tokenwise:offer';
+const QUEUE_LIMIT = 500;
+
+function stopAtFirstMutation(stop: () => void): MutationObserver {
+  const mo = new MutationObserver(stop);
+  mo.observe(document, { childList: true, subtree: true });
+  return mo;
+}
+
+/** Isolated world: owns one end of the channel and hands the other to the hook exactly once. */
+export function openRelayBridge(onMessage: (data: unknown) => void): void {
+  let connected = false;
+  const stop = () => {
+    window.removeEventListener(EVENT, onHello, true);
+    observer.disconnect();
+  };
+  const offer = () => {
+    if (connected) return;
+    const { port1, port2 } = new MessageChannel();
+    const ev = new MessageEvent(EVENT, { data: OFFER, ports: [port2], cancelable: true });
+    window.dispatchEvent(ev); // synchronous: the hook's listener runs before this returns
+    if (!ev.defaultPrevented) {
+      port1.close();
+      return;
+    }
+    connected = true;
+    port1.onmessage = (e: MessageEvent) => onMessage(e.data);
+    stop();
+  };
+  function onHello(e: Event) {
+    if (e instanceof MessageEvent && e.data === HELLO) offer();
+  }
+  window.addEventListener(EVENT, onHello, true);
+  const observer = stopAtFirstMutation(stop);
+  offer(); // succeeds at once when the hook ran first
+}
+
+/**
+ * MAIN world: accepts one port and returns a `post` function. Messages sent before the relay connects
+ * are queued (bounded), so early requests are not lost.
+ */
+export function openHookBridge(): (message: unknown) => void {
+  let post: ((m: unknown) => void) | undefined;
+  const queue: unknown[] = [];
+  // Bound now, before any page script could patch MessagePort.prototype or Function.prototype.
+  const portPost = MessagePort.prototype.postMessage;
+  const call = Reflect.apply;
+  const stop = () => {
+    window.removeEventListener(EVENT, onOffer, true);
+    observer.disconnect();
+  };
+  function onOffer(e: Event) {
+    if (post || !(e instanceof MessageEvent) || e.data !== OFFER || !e.ports[0]) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const port = e.ports[0];
+    post = (m) => call(portPost, port, [m]);
+    stop();
+    for (const m of queue.splice(0)) post(m);
+  }
+  window.addEventListener(EVENT, onOffer, true);
+  const observer = stopAtFirstMutation(stop);
+  window.dispatchEvent(new MessageEvent(EVENT, { data: HELLO })); // reaches the relay if it ran first
+  return (m) => {
+    if (post) post(m);
+    else if (queue.length < QUEUE_LIMIT) queue.push(m);
+  };
+}

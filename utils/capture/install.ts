@@ -1,0 +1,21 @@
+/** Installs every wrapper once. Runs in the page's MAIN world at document_start. */
+import type { Post } from './report';
+import { wrapFetch } from './fetch';
+import { wrapXhr } from './xhr';
+import { wrapEventSource, wrapWebSocket } from './event-streams';
+
+const INSTALLED = Symbol.for('tokenwise.capture');
+
+export function installCapture(win: typeof globalThis, post: Post): boolean {
+  const flagged = win as unknown as Record<symbol, boolean>;
+  if (flagged[INSTALLED]) return false; // static and runtime registration both matched: wrap once
+  Object.defineProperty(win, INSTALLED, { value: true });
+  for (const wrap of [wrapFetch, wrapXhr, wrapEventSource, wrapWebSocket]) {
+    try {
+      wrap(win, post);
+    } catch {
+      // one missing API must not stop the others
+    }
+  }
+  return true;
+}

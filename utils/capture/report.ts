@@ -1,0 +1,97 @@
+/**
+ * Turns what a parser found in one response into the small facts the relay accepts. Runs in the page.
+ */
+import type { PageMessage, UsageFact } from '../messages';
+import type { BodyParser, ParsedTurn } from '../parsers/types';
+import { estimateRequestInputTokens, estimateTokens } from '../parsers/estimate';
+
+export type Post = (message: PageMessage) => void;
+
+/** What the hook knows about one request. */
+export interface CallMeta {
+  transport: UsageFact['transport'];
+  url: string;
+  method: string;
+  /** Epoch ms when the page made the call. */
+  startedAt: number;
+  /** performance.now() at the call, for durations that ignore clock changes. */
+  t0: number;
+  /** The request body when it was a string (only used to estimate input when no usage arrives). */
+  requestBody?: string;
+}
+
+const MAX_REQUEST_BODY = 2_000_000;
+
+export function requestBodyOf(body: unknown): string | undefined {
+  return typeof body === 'string' && body.length <= MAX_REQUEST_BODY ? body : undefined;
+}
+
+/** The origin of a request URL as the page resolves it; undefined for data:, blob: and the like. */
+export function apiOriginOf(url: string): string | undefined {
+  try {
+    const u = new URL(url, location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const clampCount = (n: number) => (Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), 50_000_000) : 0);
+const trimmed = (s: string | undefined, max: number) => (s ? s.slice(0, max) : undefined);
+
+export function toFact(turn: ParsedTurn, meta: CallMeta, apiOrigin: string, firstByteAt?: number): UsageFact {
+  const end = performance.now();
+  const exact = turn.usage !== undefined;
+  const id = trimmed(turn.id, 200);
+  const key = id
+    ? `${turn.format}:${id}`
+    : // No id in the traffic: unique per call, still stable across this fact's own retries (it is
+      // generated once and kept in the outbox).
+      `${turn.format}:~${meta.startedAt.toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  const inputTokens = exact
+    ? turn.usage!.inputTokens
+    : meta.requestBody
+      ? (estimateRequestInputTokens(meta.requestBody) ?? 0)
+      : 0;
+  const outputTokens = exact ? turn.usage!.outputTokens : (turn.estimatedOutputTokens ?? estimateTokens(turn.text));
+  return {
+    key,
+    format: turn.format,
+    transport: meta.transport,
+    model: trimmed(turn.model, 120),
+    inputTokens: clampCount(inputTokens),
+    outputTokens: clampCount(outputTokens),
+    source: exact ? 'exact' : 'estimated',
+    status: turn.aborted ? 'aborted' : 'complete',
+    startedAt: meta.startedAt,
+    durationMs: Math.max(0, Math.round(end - meta.t0)),
+    firstByteMs: firstByteAt === undefined ? undefined : Math.max(0, Math.round(firstByteAt - meta.t0)),
+    apiOrigin,
+  };
+}
+
+/**
+ * Finishes a parser and posts what it found: one `usage` message per turn, or one `unrecognised`
+ * note when a body that looked like a model call matched no known format (health, never a silent zero).
+ */
+export function finishAndReport(
+  parser: BodyParser,
+  aborted: boolean,
+  meta: CallMeta,
+  contentType: string,
+  post: Post,
+  firstByteAt?: number,
+): void {
+  const apiOrigin = apiOriginOf(meta.url);
+  if (!apiOrigin) return;
+  const turns = parser.finish(aborted);
+  for (const turn of turns) post({ type: 'usage', fact: toFact(turn, meta, apiOrigin, firstByteAt) });
+  if (turns.length === 0 && !parser.recognised && looksLikeModelCall(meta, contentType)) {
+    post({ type: 'unrecognised', apiOrigin, contentType: contentType.split(';')[0]!.trim().slice(0, 120) });
+  }
+}
+
+/** Streams, and JSON answers to POSTs, are where model calls live; GET JSON is mostly app data. */
+function looksLikeModelCall(meta: CallMeta, contentType: string): boolean {
+  return /event-stream|ndjson|jsonl/i.test(contentType) || meta.method.toUpperCase() === 'POST';
+}

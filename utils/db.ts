@@ -1,0 +1,32 @@
+/**
+ * The Dexie database. Only the background writes; extension pages read (same origin).
+ * Every version stays here in order, each with a line saying what changed and why.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { DailyTotal, SiteHealth, Turn } from './records';
+
+export const DB_NAME = 'tokenwise';
+
+export class TokenwiseDB extends Dexie {
+  turns!: EntityTable<Turn, 'id'>;
+  daily!: EntityTable<DailyTotal, 'id'>;
+  health!: EntityTable<SiteHealth, 'site'>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    // v1: turns keyed by <site>|<fact key> for idempotent upserts; per-day rollups; per-site health.
+    this.version(1).stores({
+      turns: 'id, [site+day], day, at',
+      daily: 'id, day, site',
+      health: 'site',
+    });
+  }
+}
+
+let instance: TokenwiseDB | undefined;
+
+/** The shared database of this extension context (opened lazily, so importing this module is free). */
+export function getDb(): TokenwiseDB {
+  instance ??= new TokenwiseDB();
+  return instance;
+}

@@ -1,0 +1,16 @@
+/** Number formatting shared by the badge, popup and charts. */
+
+/** 950 → "950", 12_345 → "12k", 1_234_567 → "1.2M": at most four characters, for the badge. */
+export function formatTokensShort(n: number): string {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 10_000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  if (n < 10_000_000) return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
+  if (n < 1_000_000_000) return `${Math.round(n / 1_000_000)}M`;
+  return `${Math.round(n / 1_000_000_000)}B`;
+}
+
+/** Full count with thousands separators; estimates carry a leading ≈ so they can't pass for exact. */
+export function formatTokens(n: number, estimated = false): string {
+  return `${estimated ? '≈' : ''}${Math.round(n).toLocaleString('en-US')}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Every message that crosses a trust boundary, as Zod schemas (the single source of their types).
+ *
+ * Channels:
+ * - page → relay: the MAIN-world hook posts over a private MessagePort. The page can still call the wrapped
+ *   fetch itself, so everything here is page-controlled input and is validated in the relay.
+ * - relay → background: facts the relay has written to its outbox, and health counters.
+ * - extension page → background: privileged requests, accepted only from our own pages.
+ *
+ * Facts carry counts and metadata only. There is deliberately no text field: prompt or reply text
+ * never crosses these channels (a later opt-in adds its own message type).
+ */
+import { z } from './zod';
+
+const MAX_TOKENS = 50_000_000; // far above any real single call; anything larger is forged or broken
+const shortText = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const count = z.int().check(z.gte(0), z.lte(MAX_TOKENS));
+const epochMs = z.number().check(z.gte(1_500_000_000_000), z.lte(4_000_000_000_000));
+/** An http(s) origin such as `https://ai.example.com` or `http://127.0.0.1:5566` (no path). */
+export const Origin = z.string().check(z.maxLength(300), z.regex(/^https?:\/\/[^/?#\s]+$/));
+
+/** Where a count came from. Never present an `estimated` count as `exact`. */
+export const Provenance = z.enum(['exact', 'tokenized', 'estimated']);
+export type Provenance = z.infer<typeof Provenance>;
+
+/** Wire formats the parsers recognise (mirrors `WireFormatId` in utils/parsers/types.ts). */
+export const WireFormat = z.enum(['openai-chat', 'openai-responses', 'anthropic-messages']);
+export type WireFormat = z.infer<typeof WireFormat>;
+
+export const Transport = z.enum(['fetch', 'xhr', 'eventsource', 'websocket']);
+
+/** One model call as observed on the page: small facts only. */
+export const UsageFact = z.strictObject({
+  /** Stable within the site: `<format>:<response id>` so a replayed response maps to the same row. */
+  key: shortText(240),
+  format: WireFormat,
+  transport: Transport,
+  model: z.optional(shortText(120)),
+  inputTokens: count,
+  outputTokens: count,
+  /** Provenance of the input and output counts (both come from the same source). */
+  source: Provenance,
+  status: z.enum(['complete', 'aborted']),
+  startedAt: epochMs,
+  durationMs: z.optional(z.number().check(z.gte(0), z.lte(86_400_000))),
+  firstByteMs: z.optional(z.number().check(z.gte(0), z.lte(86_400_000))),
+  /** Origin of the API that answered (may differ from the page: UI on one host, API on another). */
+  apiOrigin: Origin,
+});
+export type UsageFact = z.infer<typeof UsageFact>;
+
+/** MAIN world → isolated relay. */
+export const PageMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('usage'), fact: UsageFact }),
+  /** A body the hook read (model-call-like content type) but no parser recognised. */
+  z.strictObject({ type: z.literal('unrecognised'), apiOrigin: Origin, contentType: z.string().check(z.maxLength(120)) }),
+]);
+export type PageMessage = z.infer<typeof PageMessage>;
+
+/** A fact as the relay hands it on: tagged with the page's origin, which the relay (not the page) decides. */
+export const SiteFact = z.strictObject({ site: Origin, fact: UsageFact });
+export type SiteFact = z.infer<typeof SiteFact>;
+
+/** Isolated relay → background. */
+export const ContentMessage = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('deliver'),
+    facts: z.array(SiteFact).check(z.minLength(1), z.maxLength(100)),
+  }),
+  z.strictObject({
+    type: z.literal('health'),
+    site: Origin,
+    unrecognised: count,
+    rejected: count,
+    lastContentType: z.optional(z.string().check(z.maxLength(120))),
+  }),
+]);
+export type ContentMessage = z.infer<typeof ContentMessage>;
+
+/** Extension pages (popup, options) → background. Rejected from any content script. */
+export const UiMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('refresh-badge') }),
+  z.strictObject({ type: z.literal('drain-outbox') }),
+]);
+export type UiMessage = z.infer<typeof UiMessage>;
+
+/** Every reply from the background carries `ok`; the relay retries until it sees `ok: true`. */
+export type Ack = { ok: true; stored?: number } | { ok: false; error: string };
+
+/** Prefix of the relay's outbox entries in `storage.local`; each key is `outbox:<site>|<fact key>`. */
+export const OUTBOX_PREFIX = 'outbox:';
+export const outboxKey = (f: SiteFact) => `${OUTBOX_PREFIX}${f.site}|${f.fact.key}`;

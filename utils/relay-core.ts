@@ -1,0 +1,91 @@
+/**
+ * The isolated-world relay: everything arriving from the page's world is untrusted (a page can call the
+ * wrapped fetch itself), so each message is validated, rate-limited, tagged with the page's origin as
+ * the relay sees it, and only then put in the outbox.
+ */
+import { browser } from '#imports';
+import { PageMessage, type ContentMessage } from './messages';
+import type { Outbox } from './outbox';
+
+/** Token bucket: a burst of 100 facts, then 5 per second; enough for any human or agent session. */
+const BURST = 100;
+const REFILL_PER_SEC = 5;
+const HEALTH_REPORT_MS = 2_000;
+
+export interface RelayDeps {
+  site: string;
+  outbox: Pick<Outbox, 'add'>;
+  sendHealth?: (msg: ContentMessage) => Promise<unknown>;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+}
+
+export function createRelay(deps: RelayDeps) {
+  const now = deps.now ?? (() => Date.now());
+  const setTimer = deps.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
+  const sendHealth = deps.sendHealth ?? ((msg: ContentMessage) => browser.runtime.sendMessage(msg));
+  let tokens = BURST;
+  let lastRefill = now();
+  let unrecognised = 0;
+  let rejected = 0;
+  let lastContentType: string | undefined;
+  let healthScheduled = false;
+
+  const take = () => {
+    const t = now();
+    tokens = Math.min(BURST, tokens + ((t - lastRefill) / 1000) * REFILL_PER_SEC);
+    lastRefill = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+
+  const reportHealthSoon = () => {
+    if (healthScheduled) return;
+    healthScheduled = true;
+    setTimer(() => {
+      healthScheduled = false;
+      const msg: ContentMessage = { type: 'health', site: deps.site, unrecognised, rejected, lastContentType };
+      unrecognised = 0;
+      rejected = 0;
+      void sendHealth(msg).catch(() => {}); // best effort: health counters are advisory
+    }, HEALTH_REPORT_MS);
+  };
+
+  /** Handles one message from the page's world. Returns what happened, for tests and dev logging. */
+  function receive(data: unknown): 'stored' | 'rejected' | 'limited' | 'noted' {
+    let parsed: ReturnType<typeof PageMessage.safeParse>;
+    try {
+      parsed = PageMessage.safeParse(data);
+    } catch {
+      parsed = { success: false } as typeof parsed; // a hostile getter; structured clone makes this unlikely
+    }
+    if (!parsed.success) {
+      rejected++;
+      reportHealthSoon();
+      return 'rejected';
+    }
+    if (!take()) {
+      rejected++;
+      reportHealthSoon();
+      return 'limited';
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'usage':
+        void deps.outbox.add({ site: deps.site, fact: msg.fact }).catch(() => {});
+        return 'stored';
+      case 'unrecognised':
+        unrecognised++;
+        lastContentType = msg.contentType;
+        reportHealthSoon();
+        return 'noted';
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  return { receive };
+}

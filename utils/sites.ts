@@ -1,0 +1,35 @@
+/**
+ * Which pages Tokenwise runs on. Built-in public AI apps arrive with a later issue; the demo internal
+ * tool is tracked only in development/demo builds (`npm start`, tests), never in the production build.
+ */
+import { MatchPattern } from 'wxt/utils/match-patterns';
+
+/** Output paths of the two unlisted scripts (entrypoints/page-hook.ts and entrypoints/relay.ts). */
+export const HOOK_JS = 'page-hook.js';
+export const RELAY_JS = 'relay.js';
+
+/** Built-in sites shipped in every build (the public apps' adapters add theirs here). */
+export const BUILTIN_MATCHES: readonly string[] = [];
+
+/** The bundled demo tool and test fixtures: any port on loopback. Demo builds only. */
+export const DEMO_MATCHES: readonly string[] = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+/** True when `origin` is covered by one of the match patterns. */
+export function originMatches(origin: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => {
+    try {
+      return new MatchPattern(p).includes(`${origin}/`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A short human label for a site origin: the host, with the port when it has one. */
+export function siteLabel(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
+}
