@@ -7,10 +7,15 @@ import { BUILTIN_MATCHES, DEMO_MATCHES, HOOK_JS, RELAY_JS } from './utils/sites'
  *   the production build never does.
  * - Firefox gets its gecko settings; Chrome never sees them.
  */
+const demoBuild = process.env.WXT_DEMO === '1';
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // The demo build (production-minified, plus the demo host) gets its own folder so it never overwrites
+  // the release build: .output/chrome-mv3-demo.
+  outDirTemplate: `{{browser}}-mv{{manifestVersion}}{{modeSuffix}}${demoBuild ? '-demo' : ''}`,
   manifest: ({ mode, browser }) => {
-    const demo = mode !== 'production' || process.env.WXT_DEMO === '1';
+    const demo = mode !== 'production' || demoBuild;
     const matches = demo ? [...BUILTIN_MATCHES, ...DEMO_MATCHES] : [...BUILTIN_MATCHES];
     return {
       name: demo ? 'Tokenwise (demo)' : 'Tokenwise',

@@ -26,6 +26,13 @@ const W1 = 60; // hardness gained per Latin-1 letter share (1 % of letters → 0
 const W2 = 100; // hardness per Latin Extended share (1 % → 1)
 const W1_MAX = 0.4;
 const LEAD = 0.2; // punctuation glued in front of a word ("(foo", ".bar")
+const EMOJI = 1.6; // an emoji code point
+const SYM = 1.5; // U+2600..27BF symbols and dingbats
+const VS = 0.6; // variation selector 16 after an emoji
+const ZWJ = 0.5; // zero-width joiner inside an emoji sequence
+const HAN = 0.8; // per CJK ideograph
+const KANA = 0.7; // per hiragana / katakana
+const HANGUL = 0.68; // per Hangul syllable
 const PUNCT_FREE = 2.5; // ASCII punctuation chars in one token
 const PUNCT_PER = 0.45; // extra per further char
 
@@ -62,18 +69,19 @@ const SCRIPTS: readonly (readonly [number, number, number, number])[] = [
   [0xe00, 0xeff, 0.4, 0], // Thai, Lao (no spaces between words)
   [0xf00, 0x10ff, 0.6, 1], // Tibetan, Myanmar, Georgian
   [0x1100, 0x11ff, 0.7, 0], // Hangul jamo
-  [0x3040, 0x30ff, 0.7, 0], // Hiragana, Katakana
+  [0x3040, 0x30ff, KANA, 0], // Hiragana, Katakana
   [0x3400, 0x4dbf, 1.2, 0], // CJK ext A
-  [0x4e00, 0x9fff, 0.8, 0], // CJK ideographs
-  [0xac00, 0xd7af, 0.68, 0], // Hangul syllables
+  [0x4e00, 0x9fff, HAN, 0], // CJK ideographs
+  [0xac00, 0xd7af, HANGUL, 0], // Hangul syllables
   [0xf900, 0xfaff, 1, 0], // CJK compatibility
   [0x20000, 0x3ffff, 1.5, 0], // rare CJK
 ];
 
 interface Stats {
-  /** Latin letters seen, and their weighted diacritic count (for "hardness"). */
+  /** Latin letters seen so far, and how many were Latin-1 / Latin Extended (drives "hardness"). */
   lat: number;
-  dia: number;
+  n1: number;
+  n2: number;
 }
 
 function pieceCost(p: string, st: Stats, commit: boolean): number {
@@ -82,15 +90,16 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
   let d2 = 0; // Latin Extended letters
   let alpha = 0; // other alphabets, weighted
   let punct = 0; // ASCII punctuation
-  let leadPunct = 0;
+  let lead = 0;
   let extra = 0; // CJK, symbols, emoji
   const n = p.length;
   for (let i = 0; i < n; i++) {
     let c = p.charCodeAt(i);
     if (c < 128) {
-      if ((c | 32) >= 97 && (c | 32) <= 122) latin++;
+      const l = c | 32;
+      if (l >= 97 && l <= 122) latin++;
       else if (c > 32 && (c < 48 || c > 57)) {
-        if (i === 0) leadPunct = 1;
+        if (!i) lead = 1;
         punct++;
       }
       continue;
@@ -104,12 +113,12 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
       latin++;
       d2++;
     } else if (c >= 0x300 && c < 0x370) extra += 0.5; // combining accent
-    else if (c === 0xfe0f || c === 0xfe0e) extra += 0.6; // emoji variation selector
-    else if (c === 0x200d) extra += 0.5; // zero-width joiner
+    else if (c === 0xfe0f || c === 0xfe0e) extra += VS; // emoji variation selector
+    else if (c === 0x200d) extra += ZWJ; // zero-width joiner
     else if (c >= 0x1f3fb && c <= 0x1f3ff) extra += 1; // skin tone
     else if (c >= 0x1f1e6 && c <= 0x1f1ff) extra += 2; // flag letters
-    else if (c >= 0x1f000 && c < 0x20000) extra += 1.6; // emoji
-    else if (c >= 0x2600 && c < 0x27c0) extra += 1.5; // misc symbols, dingbats
+    else if (c >= 0x1f000 && c < 0x20000) extra += EMOJI;
+    else if (c >= 0x2600 && c < 0x27c0) extra += SYM; // misc symbols, dingbats
     else {
       let s = 1;
       let k = 0;
@@ -126,39 +135,33 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
   }
   let cost = extra;
   if (latin) {
-    let lat = st.lat + latin;
-    let dia = st.dia + d1 * W1 + d2 * W2;
+    const lat = st.lat + latin;
+    const n1 = st.n1 + d1;
+    const n2 = st.n2 + d2;
     if (commit) {
       st.lat = lat;
-      st.dia = dia;
+      st.n1 = n1;
+      st.n2 = n2;
     }
-    // hardness 0..1: share of diacritics in the Latin text so far (English 0, French/German ~0.4, Polish ~1)
-    const h = Math.min(1, Math.min(W1_MAX, (dia - d2 * W2) / lat) + (d2 * 0 + (dia - (dia - d2 * W2)) * 0) + 0);
-    void h;
-    const w1 = Math.min(W1_MAX, ((st.dia + (commit ? 0 : d1 * W1)) * 0) / lat);
-    void w1;
-    cost += wordCost(latin, Math.min(1, dia / lat), d1, d2);
-    void lat;
-    lat = 0;
-    dia = 0;
+    // hardness 0..1 from the share of diacritics in the Latin text so far: English 0, German/French ~0.4, Polish 1
+    const hard = Math.min(1, Math.min(W1_MAX, (n1 * W1) / lat) + (n2 * W2) / lat);
+    const en = 1 + Math.max(0, latin - EN_FREE) / EN_PER;
+    const hd = Math.max(1, latin / HARD_PER);
+    cost += en + (hd > en ? (hd - en) * hard : 0) + d1 * D1 + d2 * D2;
   }
   if (alpha) cost += Math.max(1, alpha);
-  if (punct) cost += latin || alpha || extra ? leadPunct * LEAD + (punct - leadPunct) : 1 + Math.max(0, punct - PUNCT_FREE) * PUNCT_PER;
+  if (punct) cost += latin || alpha || extra ? lead * LEAD + punct - lead : 1 + Math.max(0, punct - PUNCT_FREE) * PUNCT_PER;
   return Math.max(1, cost);
 }
 
-function wordCost(len: number, hard: number, d1: number, d2: number): number {
-  const en = 1 + Math.max(0, len - EN_FREE) / EN_PER;
-  const hd = Math.max(1, len / HARD_PER);
-  return en + (hd > en ? (hd - en) * hard : 0) + d1 * D1 + d2 * D2;
-}
+const isSpace = (s: string): boolean => !s.trim();
 
 /** Incremental estimator: feeding text in any chunks gives (almost always exactly) the whole-text estimate. */
 export function createEstimator(): Estimator {
-  const st: Stats = { lat: 0, dia: 0 };
+  const st: Stats = { lat: 0, n1: 0, n2: 0 };
   let sum = 0;
   let carry = '';
-  let chars = 0;
+  let chars = 0; // fallback when the piece regex is unavailable
   return {
     push(text: string): void {
       try {
@@ -169,38 +172,58 @@ export function createEstimator(): Estimator {
           return;
         }
         const s = carry + text;
-        re.lastIndex = 0;
-        let last = 0; // start of the piece kept back (it may continue in the next chunk)
-        let prev = 0;
+        let keep = s.length;
+        let pend: string | undefined;
+        let pendAt = 0;
         let m: RegExpExecArray | null;
+        re.lastIndex = 0;
         while ((m = re.exec(s))) {
-          const end = re.lastIndex;
-          if (end >= s.length) {
-            // keep the last piece (and a whitespace piece before it) for the next push
-            if (end - m.index > 64) {
-              sum += pieceCost(m[0], st, true);
-              last = end;
-            } else last = /^\s+$/.test(m[0]) && prev < m.index && /\s$/.test(s.slice(prev, m.index)) ? prev : m.index;
-            if (last < m.index) sum -= pieceCost(s.slice(prev, m.index), st, false);
+          const p = m[0];
+          if (re.lastIndex >= s.length) {
+            // The last piece may continue in the next chunk: keep it back (with a whitespace piece before a
+            // whitespace piece, since "\n" + "  " + "\n" is one piece), unless it is already long.
+            if (pend !== undefined && isSpace(p) && isSpace(pend)) keep = pendAt;
+            else {
+              if (pend !== undefined) sum += pieceCost(pend, st, true);
+              if (p.length > 64) sum += pieceCost(p, st, true);
+              else keep = m.index;
+            }
+            pend = undefined;
             break;
           }
-          sum += pieceCost(m[0], st, true);
-          prev = m.index;
-          last = end;
+          if (pend !== undefined) sum += pieceCost(pend, st, true);
+          pend = p;
+          pendAt = m.index;
         }
-        carry = s.slice(last);
+        if (pend !== undefined) sum += pieceCost(pend, st, true); // (only if the regex stopped early)
+        carry = s.slice(keep);
       } catch {
         chars += text.length;
       }
     },
     total(): number {
       try {
+        let tail = 0;
         const re = getRe();
-        const tail = carry && re ? pieceCost(carry, { ...st }, false) : 0;
+        if (carry && re) {
+          // the kept-back tail is complete for now: count it on a copy of the stats
+          const copy = { ...st };
+          re.lastIndex = 0;
+          let m: RegExpExecArray | null;
+          while ((m = re.exec(carry))) tail += pieceCost(m[0], copy, true);
+        }
         return Math.round(sum + tail + chars / 4);
       } catch {
         return 0;
       }
     },
   };
+}
+
+/** Estimated o200k_base tokens of `text`. */
+export function estimateTokens(text: string): number {
+  if (!text) return 0;
+  const e = createEstimator();
+  e.push(text);
+  return e.total();
 }

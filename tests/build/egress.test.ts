@@ -1,0 +1,37 @@
+// Reliability test 11: a scan of every shipped script for addresses. The extension makes no requests of
+// its own, so the only URLs allowed in the bundles are ones that are never fetched (XML namespaces,
+// documentation links inside library error messages).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ALLOWED = [
+  /^http:\/\/www\.w3\.org\//, // SVG/XHTML/MathML namespaces used by React DOM
+  /^https:\/\/react\.dev\/errors\//, // React's minified error messages point here; text, never fetched
+  /^https?:\/\/127\.0\.0\.1/, // never in release builds (see manifest test), but harmless in text
+  /^https:\/\/www\.chartjs\.org\//, // Chart.js warning text
+];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.(js|html|json)$/.test(f) ? [p] : [];
+  });
+}
+
+describe.each(['chrome-mv3', 'firefox-mv3'])('%s bundle', (dir) => {
+  it('contains no address outside the allowlist', () => {
+    const findings: string[] = [];
+    for (const f of files(`.output/${dir}`)) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/\b(?:https?|wss?):\/\/[^\s"'`)<>\\]+/g)) {
+        if (!ALLOWED.some((a) => a.test(m[0]))) findings.push(`${f}: ${m[0]}`);
+      }
+    }
+    expect(findings).toEqual([]);
+  });
+
+  it('never calls sendBeacon', () => {
+    for (const f of files(`.output/${dir}`)) expect(readFileSync(f, 'utf8')).not.toContain('sendBeacon');
+  });
+});
