@@ -20,15 +20,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import {
-  countInputTokens,
-  demoReply,
-  demoReplyOfSize,
-  fnv1a,
-  hex8,
-  splitPieces,
-  type Piece,
-} from './replies.ts';
+import { countInputTokens, demoReply, demoReplyOfSize, fnv1a, hex8, splitPieces, type Piece } from './replies.ts';
 
 export type DemoWireFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
 
@@ -189,6 +181,8 @@ function readBody(req: IncomingMessage): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // A client that goes away mid-upload never sends 'end' (no-op once resolved).
+    req.on('close', () => reject(new Error('client closed the connection')));
   });
 }
 
@@ -203,10 +197,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(text);
 }
 
-function apiError(res: ServerResponse, format: DemoWireFormat, status: number, message: string, extra: Record<string, string>): void {
+function apiError(
+  res: ServerResponse,
+  format: DemoWireFormat,
+  status: number,
+  message: string,
+  extra: Record<string, string>,
+): void {
   if (format === 'anthropic-messages') {
     const type =
-      status === 400 ? 'invalid_request_error' : status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : 'api_error';
+      status === 400
+        ? 'invalid_request_error'
+        : status === 429
+          ? 'rate_limit_error'
+          : status === 529
+            ? 'overloaded_error'
+            : 'api_error';
     sendJson(res, status, { type: 'error', error: { type, message } }, extra);
   } else {
     const type = status === 400 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : 'server_error';
@@ -281,7 +287,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
   ): Promise<void> {
     const cors = origin === 'cross' ? CORS_HEADERS : {};
     if (req.method !== 'POST') {
-      apiError(res, format, 405, `Method ${req.method ?? ''} not allowed; use POST`, { ...cors, Allow: 'POST, OPTIONS' });
+      apiError(res, format, 405, `Method ${req.method ?? ''} not allowed; use POST`, {
+        ...cors,
+        Allow: 'POST, OPTIONS',
+      });
       return;
     }
     let body: Record<string, unknown>;
@@ -321,7 +330,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
     const finish = (aborted: boolean): void => {
       if (logged) return;
       logged = true;
-      record({ at: Date.now(), route, format, id, model: n.model, inputTokens, outputTokens, usageSent, aborted, origin });
+      record({
+        at: Date.now(),
+        route,
+        format,
+        id,
+        model: n.model,
+        inputTokens,
+        outputTokens,
+        usageSent,
+        aborted,
+        origin,
+      });
     };
     res.on('close', () => {
       if (!res.writableFinished) {
@@ -346,7 +366,12 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
           created,
           model: n.model,
           choices: [
-            { index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' },
+            {
+              index: 0,
+              message: { role: 'assistant', content: reply, refusal: null },
+              logprobs: null,
+              finish_reason: 'stop',
+            },
           ],
           usage: {
             prompt_tokens: usageIn,
@@ -401,8 +426,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
         res.on('drain', done);
         res.on('close', done);
       });
-    /** Write raw SSE text, honouring back-pressure; false once the client has gone. */
-    const push = async (text: string): Promise<boolean> => {
+    /** Write one SSE event, honouring back-pressure; false once the client has gone (then stop). */
+    const write = async (text: string): Promise<boolean> => {
       if (closed) return false;
       if (!res.write(text)) await waitDrain();
       else if (++sinceYield >= 64) {
@@ -411,22 +436,45 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
       }
       return !closed;
     };
-    /** Write one SSE event; false once the client has gone (then nothing more is written). */
-    const write = (text: string): Promise<boolean> => push(text);
     /** Write one content delta (after the configured delay) and count its tokens once written. */
     const writePiece = async (piece: Piece, text: string): Promise<boolean> => {
       if (delayMs > 0) await sleep(delayMs);
       if (closed) return false;
       outputTokens += piece.tokens;
-      return push(text);
+      return write(text);
     };
 
     if (format === 'openai-chat') {
-      await streamChat(write, writePiece, { id, created, model: n.model, pieces, includeUsage: n.includeUsage, inputTokens, totalOut, onUsage: () => (usageSent = true) });
+      await streamChat(write, writePiece, {
+        id,
+        created,
+        model: n.model,
+        pieces,
+        includeUsage: n.includeUsage,
+        inputTokens,
+        totalOut,
+        onUsage: () => (usageSent = true),
+      });
     } else if (format === 'openai-responses') {
-      await streamResponses(write, writePiece, { id, created, model: n.model, pieces, reply, inputTokens, totalOut, onUsage: () => (usageSent = true) });
+      await streamResponses(write, writePiece, {
+        id,
+        created,
+        model: n.model,
+        pieces,
+        reply,
+        inputTokens,
+        totalOut,
+        onUsage: () => (usageSent = true),
+      });
     } else {
-      await streamAnthropic(write, writePiece, { id, model: n.model, pieces, inputTokens, totalOut, onUsage: () => (usageSent = true) });
+      await streamAnthropic(write, writePiece, {
+        id,
+        model: n.model,
+        pieces,
+        inputTokens,
+        totalOut,
+        onUsage: () => (usageSent = true),
+      });
     }
     if (closed) return;
     res.end();
@@ -449,7 +497,12 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoServer> {
           }
           if (format) return await handleApi(req, res, url, format, 'cross');
           if (path === '/' && (method === 'GET' || method === 'HEAD')) {
-            sendJson(res, 200, { name: 'Acme Assist demo API (Tokenwise)', routes: Object.keys(API_ROUTES) }, CORS_HEADERS);
+            sendJson(
+              res,
+              200,
+              { name: 'Acme Assist demo API (Tokenwise)', routes: Object.keys(API_ROUTES) },
+              CORS_HEADERS,
+            );
             return;
           }
           sendJson(res, 404, { error: { message: `No route ${method} ${path}`, type: 'not_found' } }, CORS_HEADERS);
@@ -576,7 +629,11 @@ async function streamChat(
   await write('data: [DONE]\n\n');
 }
 
-function messageItem(itemId: string, status: 'in_progress' | 'completed', text: string | null): Record<string, unknown> {
+function messageItem(
+  itemId: string,
+  status: 'in_progress' | 'completed',
+  text: string | null,
+): Record<string, unknown> {
   return {
     id: itemId,
     type: 'message',
@@ -656,14 +713,40 @@ async function streamResponses(
 
   if (!(await write(ev('response.created', { response: inProgress })))) return;
   if (!(await write(ev('response.in_progress', { response: inProgress })))) return;
-  if (!(await write(ev('response.output_item.added', { output_index: 0, item: messageItem(itemId, 'in_progress', null) })))) return;
-  if (!(await write(ev('response.content_part.added', { ...loc, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } })))) return;
+  if (
+    !(await write(
+      ev('response.output_item.added', { output_index: 0, item: messageItem(itemId, 'in_progress', null) }),
+    ))
+  )
+    return;
+  if (
+    !(await write(
+      ev('response.content_part.added', {
+        ...loc,
+        part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
+      }),
+    ))
+  )
+    return;
   for (const p of o.pieces) {
     if (!(await writePiece(p, ev('response.output_text.delta', { ...loc, delta: p.text, logprobs: [] })))) return;
   }
   if (!(await write(ev('response.output_text.done', { ...loc, text: o.reply, logprobs: [] })))) return;
-  if (!(await write(ev('response.content_part.done', { ...loc, part: { type: 'output_text', annotations: [], logprobs: [], text: o.reply } })))) return;
-  if (!(await write(ev('response.output_item.done', { output_index: 0, item: messageItem(itemId, 'completed', o.reply) })))) return;
+  if (
+    !(await write(
+      ev('response.content_part.done', {
+        ...loc,
+        part: { type: 'output_text', annotations: [], logprobs: [], text: o.reply },
+      }),
+    ))
+  )
+    return;
+  if (
+    !(await write(
+      ev('response.output_item.done', { output_index: 0, item: messageItem(itemId, 'completed', o.reply) }),
+    ))
+  )
+    return;
   const done = responseObject(o.id, o.created, o.model, 'completed', o.reply, o.inputTokens, o.totalOut);
   if (!(await write(ev('response.completed', { response: done })))) return;
   o.onUsage();
@@ -685,14 +768,27 @@ async function streamAnthropic(
     usage: { input_tokens: o.inputTokens, output_tokens: 1 },
   };
   if (!(await write(sseEvent('message_start', { type: 'message_start', message })))) return;
-  if (!(await write(sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })))) return;
+  if (
+    !(await write(
+      sseEvent('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      }),
+    ))
+  )
+    return;
   if (!(await write(sseEvent('ping', { type: 'ping' })))) return;
   for (const p of o.pieces) {
     const data = { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p.text } };
     if (!(await writePiece(p, sseEvent('content_block_delta', data)))) return;
   }
   if (!(await write(sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 })))) return;
-  const delta = { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: o.totalOut } };
+  const delta = {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: o.totalOut },
+  };
   if (!(await write(sseEvent('message_delta', delta)))) return;
   o.onUsage();
   await write(sseEvent('message_stop', { type: 'message_stop' }));

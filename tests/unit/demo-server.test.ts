@@ -39,7 +39,12 @@ beforeEach(() => {
   demo.log.length = 0;
 });
 
-function post(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
@@ -99,7 +104,11 @@ describe('demo server: basics', () => {
     expect(countInputTokens(['You are Acme Assist.', PROMPT])).toBe(4 + 4 + 11 + 4);
     expect(demoReply(PROMPT)).toBe(demoReply(PROMPT));
     expect(demoReply('something else entirely')).not.toBe(demoReply(PROMPT));
-    expect(splitPieces(demoReply(PROMPT), false).map((p) => p.text).join('')).toBe(demoReply(PROMPT));
+    expect(
+      splitPieces(demoReply(PROMPT), false)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(demoReply(PROMPT));
   });
 
   it('GET /__demo/log returns the log and POST /__demo/log/clear empties it', async () => {
@@ -137,7 +146,14 @@ describe('POST /v1/chat/completions', () => {
     expect(j.choices[0]).toMatchObject({ index: 0, message: { role: 'assistant' }, finish_reason: 'stop' });
     expect(j.choices[0].message.content).toBe(demoReply(PROMPT));
     const e = entryFor(j.id);
-    expect(e).toMatchObject({ route: '/v1/chat/completions', format: 'openai-chat', model: 'acme-gpt', usageSent: true, aborted: false, origin: 'same' });
+    expect(e).toMatchObject({
+      route: '/v1/chat/completions',
+      format: 'openai-chat',
+      model: 'acme-gpt',
+      usageSent: true,
+      aborted: false,
+      origin: 'same',
+    });
     expect(j.usage.prompt_tokens).toBe(e.inputTokens);
     expect(j.usage.completion_tokens).toBe(e.outputTokens);
     expect(j.usage.total_tokens).toBe(e.inputTokens + e.outputTokens);
@@ -161,7 +177,11 @@ describe('POST /v1/chat/completions', () => {
       expect(c.model).toBe('demo-gpt-4o');
       expect('usage' in c).toBe(true);
     }
-    expect(chunks[0].choices[0]).toMatchObject({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
+    expect(chunks[0].choices[0]).toMatchObject({
+      index: 0,
+      delta: { role: 'assistant', content: '' },
+      finish_reason: null,
+    });
     const usageChunk = chunks.at(-1);
     const stopChunk = chunks.at(-2);
     const contentChunks = chunks.slice(1, -2);
@@ -310,7 +330,13 @@ describe('POST /v1/messages', () => {
       'message_stop',
     ]);
     const msg = datas[0].message;
-    expect(msg).toMatchObject({ type: 'message', role: 'assistant', model: 'demo-claude', content: [], stop_reason: null });
+    expect(msg).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'demo-claude',
+      content: [],
+      stop_reason: null,
+    });
     expect(msg.id).toMatch(/^msg_/);
     expect(datas[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     for (const d of deltas) expect(d).toMatchObject({ index: 0, delta: { type: 'text_delta' } });
@@ -319,7 +345,13 @@ describe('POST /v1/messages', () => {
     expect(md.delta.stop_reason).toBe('end_turn');
 
     const e = entryFor(msg.id);
-    expect(e).toMatchObject({ route: '/v1/messages', format: 'anthropic-messages', model: 'demo-claude', usageSent: true, aborted: false });
+    expect(e).toMatchObject({
+      route: '/v1/messages',
+      format: 'anthropic-messages',
+      model: 'demo-claude',
+      usageSent: true,
+      aborted: false,
+    });
     expect(msg.usage).toEqual({ input_tokens: e.inputTokens, output_tokens: 1 });
     expect(md.usage.output_tokens).toBe(e.outputTokens);
     expect(e.outputTokens).toBe(deltas.length);
@@ -350,7 +382,11 @@ describe('cross-origin API server', () => {
   });
 
   it.each([
-    ['/v1/chat/completions', 'openai-chat', { messages: MESSAGES, stream: true, stream_options: { include_usage: true } }],
+    [
+      '/v1/chat/completions',
+      'openai-chat',
+      { messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
+    ],
     ['/v1/responses', 'openai-responses', { input: PROMPT, stream: true }],
     ['/v1/messages', 'anthropic-messages', { messages: MESSAGES.slice(1), stream: true }],
   ] as const)('serves %s with CORS and logs origin cross', async (route, format, body) => {
@@ -373,28 +409,31 @@ describe('aborts and replays', () => {
     ['/v1/chat/completions', { messages: MESSAGES, stream: true, stream_options: { include_usage: true } }],
     ['/v1/responses', { input: PROMPT, stream: true }],
     ['/v1/messages', { messages: MESSAGES.slice(1), stream: true }],
-  ] as const)('%s: a client abort mid-stream is logged once as aborted with fewer output tokens', async (route, body) => {
-    const full = splitPieces(demoReply(PROMPT), false).length;
-    const controller = new AbortController();
-    const res = await post(`${chat}${route}?delayMs=30`, body, {}, controller.signal);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let seen = '';
-    while ((seen.match(/\n\n/g) ?? []).length < 8) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += decoder.decode(value, { stream: true });
-    }
-    controller.abort();
-    await reader.cancel().catch(() => {});
-    const entry = await waitFor(() => demo.log[0]);
-    await new Promise((r) => setTimeout(r, 150)); // nothing more is logged later
-    expect(demo.log).toHaveLength(1);
-    expect(entry.aborted).toBe(true);
-    expect(entry.usageSent).toBe(false);
-    expect(entry.outputTokens).toBeGreaterThan(0);
-    expect(entry.outputTokens).toBeLessThan(full);
-  });
+  ] as const)(
+    '%s: a client abort mid-stream is logged once as aborted with fewer output tokens',
+    async (route, body) => {
+      const full = splitPieces(demoReply(PROMPT), false).length;
+      const controller = new AbortController();
+      const res = await post(`${chat}${route}?delayMs=30`, body, {}, controller.signal);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let seen = '';
+      while ((seen.match(/\n\n/g) ?? []).length < 8) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += decoder.decode(value, { stream: true });
+      }
+      controller.abort();
+      await reader.cancel().catch(() => {});
+      const entry = await waitFor(() => demo.log[0]);
+      await new Promise((r) => setTimeout(r, 150)); // nothing more is logged later
+      expect(demo.log).toHaveLength(1);
+      expect(entry.aborted).toBe(true);
+      expect(entry.usageSent).toBe(false);
+      expect(entry.outputTokens).toBeGreaterThan(0);
+      expect(entry.outputTokens).toBeLessThan(full);
+    },
+  );
 
   it.each([
     ['/v1/chat/completions', { messages: MESSAGES }],

@@ -7,11 +7,46 @@
   const CONFIG = window.__DEMO_CONFIG__ || { apiOrigin: '' };
 
   const FORMATS = {
-    'openai-chat-sse': { kind: 'openai-chat', path: '/v1/chat/completions', model: 'demo-gpt-4o', stream: true, usage: true, label: 'OpenAI Chat · SSE' },
-    'openai-chat-sse-nousage': { kind: 'openai-chat', path: '/v1/chat/completions', model: 'demo-gpt-4o', stream: true, usage: false, label: 'OpenAI Chat · SSE, no usage' },
-    'openai-chat-json': { kind: 'openai-chat', path: '/v1/chat/completions', model: 'demo-gpt-4o', stream: false, usage: true, label: 'OpenAI Chat · JSON' },
-    'openai-responses-sse': { kind: 'openai-responses', path: '/v1/responses', model: 'demo-gpt-4o', stream: true, usage: true, label: 'OpenAI Responses · SSE' },
-    'anthropic-sse': { kind: 'anthropic', path: '/v1/messages', model: 'demo-claude', stream: true, usage: true, label: 'Anthropic Messages · SSE' },
+    'openai-chat-sse': {
+      kind: 'openai-chat',
+      path: '/v1/chat/completions',
+      model: 'demo-gpt-4o',
+      stream: true,
+      usage: true,
+      label: 'OpenAI Chat · SSE',
+    },
+    'openai-chat-sse-nousage': {
+      kind: 'openai-chat',
+      path: '/v1/chat/completions',
+      model: 'demo-gpt-4o',
+      stream: true,
+      usage: false,
+      label: 'OpenAI Chat · SSE, no usage',
+    },
+    'openai-chat-json': {
+      kind: 'openai-chat',
+      path: '/v1/chat/completions',
+      model: 'demo-gpt-4o',
+      stream: false,
+      usage: true,
+      label: 'OpenAI Chat · JSON',
+    },
+    'openai-responses-sse': {
+      kind: 'openai-responses',
+      path: '/v1/responses',
+      model: 'demo-gpt-4o',
+      stream: true,
+      usage: true,
+      label: 'OpenAI Responses · SSE',
+    },
+    'anthropic-sse': {
+      kind: 'anthropic',
+      path: '/v1/messages',
+      model: 'demo-claude',
+      stream: true,
+      usage: true,
+      label: 'Anthropic Messages · SSE',
+    },
   };
   const DEFAULT_FORMAT = 'openai-chat-sse';
 
@@ -259,9 +294,25 @@
     if (m.responseId) art.dataset.responseId = m.responseId;
     else delete art.dataset.responseId;
     art.setAttribute('aria-busy', m.status === 'streaming' ? 'true' : 'false');
-    let html = renderMarkdown(m.content || '');
+    let src = m.content || '';
     if (m.status === 'streaming') {
-      html = m.content ? html + '<span class="caret" aria-hidden="true"></span>' : '<span class="typing" aria-label="Assistant is typing"><i></i><i></i><i></i></span>';
+      // Hide a half-streamed "**bold" opener until its closing marker arrives.
+      const marks = src.split('**').length - 1;
+      if (marks % 2 === 1) {
+        const at = src.lastIndexOf('**');
+        src = src.slice(0, at) + src.slice(at + 2);
+      }
+    }
+    let html = renderMarkdown(src);
+    if (m.status === 'streaming') {
+      if (!m.content) {
+        html = '<span class="typing" aria-label="Assistant is typing"><i></i><i></i><i></i></span>';
+      } else {
+        // Put the caret inside the last block so it follows the text instead of starting a new line.
+        const caret = '<span class="caret" aria-hidden="true"></span>';
+        const tail = /(<\/(?:p|li|h4|code)>(?:<\/(?:ul|ol|pre)>)?)$/;
+        html = tail.test(html) ? html.replace(tail, caret + '$1') : html + caret;
+      }
     }
     if (m.status === 'error') {
       html += `<p class="msg-error" role="alert">${escapeHtml(m.error || 'Something went wrong.')}</p>`;
