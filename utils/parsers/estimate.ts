@@ -17,24 +17,25 @@ export interface Estimator {
 }
 
 /* Tuned constants (see the calibration fixtures). */
-const EN_FREE = 7.2; // letters an English-like word gets for one token
+const EN_FREE = 7.8; // letters an English-like word gets for one token
 const EN_PER = 4.3; // letters per extra token beyond that
-const HARD_PER = 3.1; // letters per token in "hard" Latin (Polish, Czech, ... words)
-const D1 = 0.4; // extra per Latin-1 letter (é, ä, ñ)
-const D2 = 0.35; // extra per Latin Extended letter (ł, ą, č, ő)
+const HARD_PER = 3.55; // letters per token in "hard" Latin (Polish, Czech, ... words)
+const D1 = 0.15; // extra per Latin-1 letter (é, ä, ñ)
+const D2 = 0.95; // extra per Latin Extended letter (ł, ą, č, ő)
 const W1 = 60; // hardness gained per Latin-1 letter share (1 % of letters → 0.6)
 const W2 = 100; // hardness per Latin Extended share (1 % → 1)
-const W1_MAX = 0.4;
+const W1_MAX = 0.2;
 const LEAD = 0.2; // punctuation glued in front of a word ("(foo", ".bar")
-const EMOJI = 1.6; // an emoji code point
+const EMOJI = 2.5; // an emoji code point
 const SYM = 1.5; // U+2600..27BF symbols and dingbats
 const VS = 0.6; // variation selector 16 after an emoji
 const ZWJ = 0.5; // zero-width joiner inside an emoji sequence
-const HAN = 0.8; // per CJK ideograph
-const KANA = 0.7; // per hiragana / katakana
+const HAN = 0.82; // per CJK ideograph
+const KANA = 0.73; // per hiragana / katakana
 const HANGUL = 0.68; // per Hangul syllable
+const CJKP = 0.5; // CJK punctuation and quotes
 const PUNCT_FREE = 2.5; // ASCII punctuation chars in one token
-const PUNCT_PER = 0.45; // extra per further char
+const PUNCT_PER = 0.4; // extra per further char
 
 let pieceRe: RegExp | null | undefined;
 
@@ -59,14 +60,14 @@ function getRe(): RegExp | null {
 /** Per-character cost of scripts that are not Latin or symbols: [first code point, last, cost, kind]. */
 // kind 0: adds to the piece directly (CJK, Hangul, Thai...); kind 1: alphabet letter (word minimum of one token)
 const SCRIPTS: readonly (readonly [number, number, number, number])[] = [
-  [0x370, 0x3ff, 0.38, 1], // Greek
-  [0x400, 0x52f, 0.25, 1], // Cyrillic
+  [0x370, 0x3ff, 0.44, 1], // Greek
+  [0x400, 0x52f, 0.24, 1], // Cyrillic
   [0x530, 0x58f, 0.45, 1], // Armenian
-  [0x590, 0x5ff, 0.37, 1], // Hebrew
-  [0x600, 0x6ff, 0.3, 1], // Arabic
+  [0x590, 0x5ff, 0.43, 1], // Hebrew
+  [0x600, 0x6ff, 0.33, 1], // Arabic
   [0x700, 0x8ff, 0.4, 1], // Syriac, Thaana, Arabic ext.
-  [0x900, 0xdff, 0.3, 1], // Indic scripts
-  [0xe00, 0xeff, 0.4, 0], // Thai, Lao (no spaces between words)
+  [0x900, 0xdff, 0.33, 1], // Indic scripts
+  [0xe00, 0xeff, 0.43, 0], // Thai, Lao (no spaces between words)
   [0xf00, 0x10ff, 0.6, 1], // Tibetan, Myanmar, Georgian
   [0x1100, 0x11ff, 0.7, 0], // Hangul jamo
   [0x3040, 0x30ff, KANA, 0], // Hiragana, Katakana
@@ -119,6 +120,7 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
     else if (c >= 0x1f1e6 && c <= 0x1f1ff) extra += 2; // flag letters
     else if (c >= 0x1f000 && c < 0x20000) extra += EMOJI;
     else if (c >= 0x2600 && c < 0x27c0) extra += SYM; // misc symbols, dingbats
+    else if ((c >= 0x3000 && c < 0x3040) || (c >= 0xff00 && c < 0xff66) || c === 0x201c || c === 0x201d) extra += CJKP;
     else {
       let s = 1;
       let k = 0;
@@ -154,7 +156,6 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
   return Math.max(1, cost);
 }
 
-const isSpace = (s: string): boolean => !s.trim();
 
 /** Incremental estimator: feeding text in any chunks gives (almost always exactly) the whole-text estimate. */
 export function createEstimator(): Estimator {
@@ -172,30 +173,30 @@ export function createEstimator(): Estimator {
           return;
         }
         const s = carry + text;
-        let keep = s.length;
-        let pend: string | undefined;
-        let pendAt = 0;
+        // The last two pieces may still grow ("it" + "'s", "\n" + "  " + "\n"): keep them back for the next push.
+        let a: string | undefined;
+        let aAt = 0;
+        let b = '';
+        let bAt = 0;
         let m: RegExpExecArray | null;
         re.lastIndex = 0;
         while ((m = re.exec(s))) {
-          const p = m[0];
-          if (re.lastIndex >= s.length) {
-            // The last piece may continue in the next chunk: keep it back (with a whitespace piece before a
-            // whitespace piece, since "\n" + "  " + "\n" is one piece), unless it is already long.
-            if (pend !== undefined && isSpace(p) && isSpace(pend)) keep = pendAt;
-            else {
-              if (pend !== undefined) sum += pieceCost(pend, st, true);
-              if (p.length > 64) sum += pieceCost(p, st, true);
-              else keep = m.index;
-            }
-            pend = undefined;
-            break;
-          }
-          if (pend !== undefined) sum += pieceCost(pend, st, true);
-          pend = p;
-          pendAt = m.index;
+          if (a !== undefined) sum += pieceCost(a, st, true);
+          a = b ? b : undefined;
+          aAt = bAt;
+          b = m[0];
+          bAt = m.index;
         }
-        if (pend !== undefined) sum += pieceCost(pend, st, true); // (only if the regex stopped early)
+        let keep = a !== undefined ? aAt : bAt;
+        if (s.length - keep > 128) {
+          // a very long piece (base64, a CJK sentence): count it now, the error is at most one token
+          if (a !== undefined) sum += pieceCost(a, st, true);
+          keep = bAt;
+          if (b.length > 64) {
+            sum += pieceCost(b, st, true);
+            keep = s.length;
+          }
+        }
         carry = s.slice(keep);
       } catch {
         chars += text.length;
@@ -226,4 +227,74 @@ export function estimateTokens(text: string): number {
   const e = createEstimator();
   e.push(text);
   return e.total();
+}
+
+/** Tokens an image input costs when its size is unknown (OpenAI: 85 + 170 per 512 px tile; Anthropic: w*h/750). */
+const IMAGE = 800;
+/** Per-message framing (role, separators) in chat formats; and the reply priming. */
+const PER_MESSAGE = 4;
+const PRIMING = 3;
+
+/**
+ * Estimated input tokens of a request body for the supported APIs: Chat Completions `messages` (content as a string or
+ * parts), Anthropic `system` + `messages` (text / tool_use / tool_result blocks), Responses `instructions` + `input`
+ * (string or items), legacy `prompt`; tool definitions count as their JSON text. Images count a flat IMAGE each.
+ * Undefined when the body is not JSON with any of those fields.
+ */
+export function estimateRequestInputTokens(requestBody: string): number | undefined {
+  try {
+    if (typeof requestBody !== 'string' || requestBody.length > 32 << 20 || !/^\s*\{/.test(requestBody)) return undefined;
+    const j = JSON.parse(requestBody) as unknown;
+    if (!isRecord(j)) return undefined;
+    const e = createEstimator();
+    let fixed = 0;
+    let found = false;
+
+    const add = (v: unknown): void => {
+      if (typeof v === 'string') {
+        e.push(v);
+        e.push('\n'); // keeps separate strings from merging into one piece
+      } else if (Array.isArray(v)) for (const x of v) add(x);
+      else if (isRecord(v)) {
+        const type = typeof v.type === 'string' ? v.type : '';
+        if (/image/.test(type) || 'image_url' in v) fixed += IMAGE;
+        else if (typeof v.text === 'string') add(v.text);
+        else if (type === 'tool_use' || type === 'function_call') add(JSON.stringify(v.input ?? v.arguments ?? ''));
+        else if ('content' in v) message(v); // tool_result, nested message items
+        else if ('output' in v) add(v.output); // function_call_output
+        else if (isRecord(v.function)) add(v.function.arguments);
+      }
+    };
+    const message = (m: Record<string, unknown>): void => {
+      fixed += PER_MESSAGE;
+      add(m.content);
+      add(m.tool_calls);
+    };
+
+    for (const key of ['system', 'instructions', 'prompt', 'input']) {
+      const v = j[key];
+      if (v === undefined || v === null) continue;
+      found = true;
+      if (typeof v === 'string') fixed += PER_MESSAGE;
+      if (Array.isArray(v) && key === 'input') {
+        for (const item of v) {
+          if (isRecord(item) && 'role' in item) message(item);
+          else add(item);
+        }
+      } else add(v);
+    }
+    if (Array.isArray(j.messages)) {
+      found = true;
+      for (const m of j.messages) if (isRecord(m)) message(m);
+    }
+    if (!found) return undefined;
+    if (Array.isArray(j.tools) && j.tools.length) add(JSON.stringify(j.tools));
+    return e.total() + fixed + PRIMING;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -21,6 +21,8 @@ export interface ParsedTurn {
   usage?: { inputTokens: number; outputTokens: number };
   /** Reply text streamed so far, for the estimator when no usage arrives. Capped; never stored. */
   text: string;
+  /** Running estimate over ALL reply text, including what fell past the `text` cap. */
+  estimatedOutputTokens?: number;
   /** True when the stream ended before the format's own end marker (user pressed stop, network cut). */
   aborted: boolean;
 }
