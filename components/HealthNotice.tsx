@@ -11,8 +11,10 @@ export function HealthNotice({ health }: { health: SiteHealth }) {
   if (state.kind !== 'unrecognised') return null;
   return (
     <div className="notice warn" role="status" data-testid="health-unrecognised" data-site={health.site}>
-      <strong>{siteLabel(health.site)}: not recognised since {time(state.since)}.</strong> AI traffic was seen but
-      matched no known format, so it is not counted.
+      <strong>
+        {siteLabel(health.site)}: not recognised since {time(state.since)}.
+      </strong>{' '}
+      AI traffic was seen but matched no known format, so it is not counted.
     </div>
   );
 }

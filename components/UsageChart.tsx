@@ -10,8 +10,7 @@ interface Props {
   palette: { exact: string; tokenized: string; estimated: string; text: string; grid: string };
 }
 
-const weekday = (day: string) =>
-  new Date(`${day}T12:00:00`).toLocaleDateString(undefined, { weekday: 'short' });
+const weekday = (day: string) => new Date(`${day}T12:00:00`).toLocaleDateString(undefined, { weekday: 'short' });
 
 /** Daily tokens as stacked bars by provenance: what was counted exactly sits apart from estimates. */
 export function UsageChart({ series, palette }: Props) {
@@ -31,7 +30,8 @@ export function UsageChart({ series, palette }: Props) {
       legend: { position: 'bottom', labels: { color: palette.text, boxWidth: 10, boxHeight: 10, font: { size: 11 } } },
       tooltip: {
         callbacks: {
-          label: (ctx) => `${ctx.dataset.label}: ${formatTokens(Number(ctx.raw), ctx.dataset.label?.startsWith('≈'))} tokens`,
+          label: (ctx) =>
+            `${ctx.dataset.label}: ${formatTokens(Number(ctx.raw), ctx.dataset.label?.startsWith('≈'))} tokens`,
         },
       },
     },

@@ -53,7 +53,11 @@ export type UsageFact = z.infer<typeof UsageFact>;
 export const PageMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('usage'), fact: UsageFact }),
   /** A body the hook read (model-call-like content type) but no parser recognised. */
-  z.strictObject({ type: z.literal('unrecognised'), apiOrigin: Origin, contentType: z.string().check(z.maxLength(120)) }),
+  z.strictObject({
+    type: z.literal('unrecognised'),
+    apiOrigin: Origin,
+    contentType: z.string().check(z.maxLength(120)),
+  }),
 ]);
 export type PageMessage = z.infer<typeof PageMessage>;
 

@@ -64,9 +64,7 @@ export function summariseUsage(rows: readonly DailyTotal[], days: readonly strin
 }
 
 export type HealthState =
-  | { kind: 'ok'; since: number }
-  | { kind: 'unrecognised'; since: number; contentType?: string }
-  | { kind: 'waiting' };
+  { kind: 'ok'; since: number } | { kind: 'unrecognised'; since: number; contentType?: string } | { kind: 'waiting' };
 
 /**
  * A site's health: "not recognised" when traffic that looked like a model call was last seen after the

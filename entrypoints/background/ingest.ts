@@ -37,7 +37,10 @@ function toTurn({ site, fact }: SiteFact): Turn {
 }
 
 const sameCounts = (a: Turn, b: Turn) =>
-  a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.source === b.source && a.status === b.status;
+  a.inputTokens === b.inputTokens &&
+  a.outputTokens === b.outputTokens &&
+  a.source === b.source &&
+  a.status === b.status;
 
 /** An exact figure from the service is never replaced by a local estimate of the same call. */
 const rank = { exact: 2, tokenized: 1, estimated: 0 } as const;
@@ -55,7 +58,11 @@ function emptyTotal(turn: Turn): DailyTotal {
 }
 
 /** Stores facts in one transaction; resolves only after it has committed. */
-export async function ingestFacts(db: TokenwiseDB, facts: readonly SiteFact[], now = Date.now()): Promise<IngestResult> {
+export async function ingestFacts(
+  db: TokenwiseDB,
+  facts: readonly SiteFact[],
+  now = Date.now(),
+): Promise<IngestResult> {
   const result: IngestResult = { added: 0, updated: 0, duplicates: 0 };
   await db.transaction('rw', db.turns, db.daily, db.health, async () => {
     const totals = new Map<string, DailyTotal>();

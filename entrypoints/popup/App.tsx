@@ -18,7 +18,10 @@ interface PopupData {
 async function loadPopupData(): Promise<PopupData> {
   const days = lastDays(7);
   const db = getDb();
-  const [rows, health] = await Promise.all([db.daily.where('day').between(days[0]!, days[6]!, true, true).toArray(), db.health.toArray()]);
+  const [rows, health] = await Promise.all([
+    db.daily.where('day').between(days[0]!, days[6]!, true, true).toArray(),
+    db.health.toArray(),
+  ]);
   return { summary: summariseUsage(rows, days), health };
 }
 
@@ -105,9 +108,7 @@ function EmptyState() {
   return (
     <section className="empty" data-testid="empty-state">
       <h2>No AI usage recorded yet</h2>
-      <p>
-        Tokenwise counts the tokens you spend in AI tools it tracks, and keeps the history in this browser only.
-      </p>
+      <p>Tokenwise counts the tokens you spend in AI tools it tracks, and keeps the history in this browser only.</p>
       <ol>
         <li>Open an AI tool that Tokenwise tracks and send a message.</li>
         <li>Your tokens show up here within a second or two.</li>
@@ -130,4 +131,3 @@ function LockIcon() {
     </svg>
   );
 }
-

@@ -49,7 +49,12 @@ describe('browser-specific settings', () => {
   it('tracks the demo tool on loopback in the demo build only, with the hook in the MAIN world first', () => {
     const cs = read('chrome-mv3-demo').content_scripts;
     expect(cs).toEqual([
-      { matches: ['http://127.0.0.1/*', 'http://localhost/*'], js: ['page-hook.js'], run_at: 'document_start', world: 'MAIN' },
+      {
+        matches: ['http://127.0.0.1/*', 'http://localhost/*'],
+        js: ['page-hook.js'],
+        run_at: 'document_start',
+        world: 'MAIN',
+      },
       { matches: ['http://127.0.0.1/*', 'http://localhost/*'], js: ['relay.js'], run_at: 'document_start' },
     ]);
   });

@@ -48,7 +48,9 @@ describe('createRelay', () => {
   it('rate-limits a flood to a burst of 100, then 5 per second', () => {
     let t = 0;
     const { relay, added } = setup(() => t);
-    const results = Array.from({ length: 1000 }, (_, i) => relay.receive({ type: 'usage', fact: fact({ key: `k${i}` }) }));
+    const results = Array.from({ length: 1000 }, (_, i) =>
+      relay.receive({ type: 'usage', fact: fact({ key: `k${i}` }) }),
+    );
     expect(results.filter((r) => r === 'stored')).toHaveLength(100);
     t += 2000;
     const later = Array.from({ length: 50 }, (_, i) => relay.receive({ type: 'usage', fact: fact({ key: `m${i}` }) }));
@@ -68,7 +70,22 @@ describe('createRelay', () => {
 
   it('never throws, whatever arrives', () => {
     const { relay } = setup();
-    const weird = [null, undefined, 0, [], () => 1, Symbol('x'), new Proxy({}, { get: () => { throw new Error('trap'); } })];
+    const weird = [
+      null,
+      undefined,
+      0,
+      [],
+      () => 1,
+      Symbol('x'),
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ];
     for (const w of weird) expect(() => relay.receive(w)).not.toThrow();
     expect(weird.map((w) => relay.receive(w))).toEqual(weird.map(() => 'rejected'));
   });

@@ -51,7 +51,13 @@ export function wrapEventSource(win: typeof globalThis, post: Post): void {
     construct(target, args: unknown[], newTarget) {
       const es = construct(target, args, newTarget) as EventSource;
       try {
-        const meta: CallMeta = { transport: 'eventsource', url: es.url, method: 'GET', startedAt: Date.now(), t0: performance.now() };
+        const meta: CallMeta = {
+          transport: 'eventsource',
+          url: es.url,
+          method: 'GET',
+          startedAt: Date.now(),
+          t0: performance.now(),
+        };
         sessions.set(es, { tapped: new Set(), s: session(() => meta, post) });
         tapType(es, 'message');
         apply(listen, es, [
@@ -100,7 +106,13 @@ export function wrapWebSocket(win: typeof globalThis, post: Post): void {
     construct(target, args: unknown[], newTarget) {
       const ws = construct(target, args, newTarget) as WebSocket;
       try {
-        const meta: CallMeta = { transport: 'websocket', url: ws.url.replace(/^ws/, 'http'), method: 'GET', startedAt: Date.now(), t0: performance.now() };
+        const meta: CallMeta = {
+          transport: 'websocket',
+          url: ws.url.replace(/^ws/, 'http'),
+          method: 'GET',
+          startedAt: Date.now(),
+          t0: performance.now(),
+        };
         const s = session(() => meta, post);
         apply(listen, ws, ['message', (e: MessageEvent) => s.push('message', e.data)]);
         apply(listen, ws, ['close', (e: CloseEvent) => s.end(!e.wasClean)]);

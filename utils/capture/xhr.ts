@@ -32,7 +32,14 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
     apply(target, xhr: XMLHttpRequest, args: unknown[]) {
       try {
         const call = calls.get(xhr);
-        if (call) watch(xhr, { transport: 'xhr', ...call, startedAt: Date.now(), t0: performance.now(), requestBody: requestBodyOf(args[0]) });
+        if (call)
+          watch(xhr, {
+            transport: 'xhr',
+            ...call,
+            startedAt: Date.now(),
+            t0: performance.now(),
+            requestBody: requestBodyOf(args[0]),
+          });
       } catch {
         /* ignore */
       }

@@ -29,9 +29,22 @@ describe('ingestFacts', () => {
     expect(r).toEqual({ added: 1, updated: 0, duplicates: 0 });
     const turns = await db.turns.toArray();
     expect(turns).toHaveLength(1);
-    expect(turns[0]).toMatchObject({ id: `${SITE}|openai-chat:chatcmpl-1`, day: '2026-11-25', inputTokens: 12, outputTokens: 30 });
+    expect(turns[0]).toMatchObject({
+      id: `${SITE}|openai-chat:chatcmpl-1`,
+      day: '2026-11-25',
+      inputTokens: 12,
+      outputTokens: 30,
+    });
     expect(await db.daily.toArray()).toEqual([
-      { id: `2026-11-25|${SITE}|exact`, day: '2026-11-25', site: SITE, source: 'exact', inputTokens: 12, outputTokens: 30, turns: 1 },
+      {
+        id: `2026-11-25|${SITE}|exact`,
+        day: '2026-11-25',
+        site: SITE,
+        source: 'exact',
+        inputTokens: 12,
+        outputTokens: 30,
+        turns: 1,
+      },
     ]);
   });
 
