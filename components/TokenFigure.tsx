@@ -22,6 +22,7 @@ export function TokenFigure({ value, size = 'large' }: { value: BySource; size?:
         <span className="estimate-extra" title="Estimated: the service reported no usage for these calls">
           {' '}
           + {formatTokens(value.estimated, true)}
+          {size === 'large' && ' estimated'}
         </span>
       )}
     </span>

@@ -51,14 +51,16 @@ export function App() {
         <>
           <section className="totals" aria-label="Totals">
             <div className="total" data-testid="total-today">
-              <h2>Today</h2>
+              <h2>
+                Today <span className="unit">· tokens</span>
+              </h2>
               <TokenFigure value={summary.today} />
-              <span className="unit">tokens</span>
             </div>
             <div className="total" data-testid="total-week">
-              <h2>Last 7 days</h2>
+              <h2>
+                Last 7 days <span className="unit">· tokens</span>
+              </h2>
               <TokenFigure value={summary.week} />
-              <span className="unit">tokens</span>
             </div>
           </section>
 

@@ -5,6 +5,9 @@ import type { Page } from 'playwright-core';
 import { startDemo, type DemoServer } from '../demo/server';
 import { launch, openExtensionPage, readTable, screenshot, waitFor, type ExtBrowser, type StoredTurn } from './harness';
 import { sendChat } from './demo-driver';
+import { formatTokensShort } from '@/utils/format';
+
+type BadgeApi = { chrome: { action: { getBadgeText(d: object): Promise<string> } } };
 
 let demo: DemoServer;
 let b: ExtBrowser;
@@ -54,6 +57,19 @@ describe.each([
 });
 
 describe('popup', () => {
+  it('explains how to start when nothing is recorded yet', async () => {
+    const fresh = await launch();
+    try {
+      const popup = await openExtensionPage(fresh, 'popup.html');
+      await popup.setViewportSize({ width: 360, height: 600 });
+      await popup.getByTestId('empty-state').waitFor();
+      expect(await popup.getByRole('heading', { name: 'No AI usage recorded yet' }).isVisible()).toBe(true);
+      await screenshot(popup, 'popup-empty');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('shows today’s exact total equal to the demo server’s logged usage, and the estimate apart with ≈', async () => {
     const turns = await readTable<StoredTurn>(ext, 'turns');
     const exactLogged = demo.log
@@ -69,7 +85,11 @@ describe('popup', () => {
     await row.waitFor();
     const today = (await row.getByTestId('site-today').innerText()).replace(/\s+/g, ' ').trim();
     expect(today).toBe(`${exactLogged.toLocaleString('en-US')} + ≈${estimated.toLocaleString('en-US')}`);
-    await screenshot(popup, 'popup-after-chats-light');
+    const badge = await popup.evaluate(() => (globalThis as unknown as BadgeApi).chrome.action.getBadgeText({}));
+    expect(badge).toBe(formatTokensShort(exactLogged + estimated));
+    await screenshot(popup, 'popup-light');
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(popup, 'popup-dark');
     await popup.close();
   });
 });

@@ -7,20 +7,38 @@
  * `message_delta` gave the output count (message_start's output_tokens is a placeholder).
  * Body: `{type:"message", id, model, content:[...], usage}`; `{type:"error"}` bodies are recognised, no turn.
  */
-import { addText, arr, endTurn, isObj, meta, newTurn, num, setUsage, str, type WireFormat } from '@/utils/parsers/common';
+import {
+  addText,
+  arr,
+  endTurn,
+  isObj,
+  meta,
+  newTurn,
+  num,
+  setUsage,
+  str,
+  type TurnState,
+  type WireFormat,
+} from '@/utils/parsers/common';
 
-/** Total input tokens of an Anthropic usage object, undefined without input_tokens. */
-function input(u: unknown): number | undefined {
-  if (!isObj(u)) return undefined;
-  const i = num(u.input_tokens);
-  return i === undefined ? i : i + (num(u.cache_creation_input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0);
+const INPUT = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'];
+
+/** Records the input counts a usage object carries (each one a cumulative snapshot); returns the total so far. */
+function input(t: TurnState, u: unknown): number | undefined {
+  const p = (t.input ??= []);
+  if (isObj(u)) {
+    INPUT.forEach((k, i) => {
+      const n = num(u[k]);
+      if (n !== undefined) p[i] = n;
+    });
+  }
+  return p[0] === undefined ? undefined : p[0] + (p[1] ?? 0) + (p[2] ?? 0);
 }
 
 export const anthropicMessages: WireFormat = {
   id: 'anthropic-messages',
   sniff: (j) =>
-    typeof j.type === 'string' &&
-    (/^(message_|content_block_)/.test(j.type) || (j.type === 'error' && isObj(j.error))),
+    typeof j.type === 'string' && (/^(message_|content_block_)/.test(j.type) || (j.type === 'error' && isObj(j.error))),
   replyId: (j) => isObj(j.message) && j.message.id,
   event(t, j, type) {
     if (!isObj(j)) return;
@@ -29,7 +47,7 @@ export const anthropicMessages: WireFormat = {
         const m = j.message;
         if (isObj(m)) {
           meta(t, m.id, m.model);
-          t.input = input(m.usage) ?? t.input;
+          input(t, m.usage);
         }
         break;
       }
@@ -42,10 +60,8 @@ export const anthropicMessages: WireFormat = {
         break;
       }
       case 'message_delta':
-        if (isObj(j.usage)) {
-          t.input = input(j.usage) ?? t.input; // newer APIs repeat (cumulative) input counts here
-          setUsage(t, t.input, j.usage.output_tokens);
-        }
+        // newer APIs repeat cumulative input counts here (more with server tools); null fields keep the earlier value
+        if (isObj(j.usage)) setUsage(t, input(t, j.usage), j.usage.output_tokens);
         break;
       case 'message_stop':
         t.done = true;
@@ -64,7 +80,7 @@ export const anthropicMessages: WireFormat = {
       addText(t, b.text ?? b.thinking);
       if (b.input !== undefined) addText(t, JSON.stringify(b.input));
     }
-    if (isObj(j.usage)) setUsage(t, input(j.usage), j.usage.output_tokens);
+    if (isObj(j.usage)) setUsage(t, input(t, j.usage), j.usage.output_tokens);
     t.done = true;
     return endTurn(t, false);
   },

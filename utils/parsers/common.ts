@@ -32,20 +32,14 @@ export function parseJson(s: string): unknown {
   }
 }
 
-/**
- * A turn plus the running o200k estimate of ALL its reply text (`text` itself is capped at TEXT_CAP).
- * utils/capture/report.ts already reads `estimatedOutputTokens`; it belongs in ParsedTurn (types.ts).
- */
-export type ParsedTurnOut = ParsedTurn & { estimatedOutputTokens?: number };
-
 /** What one body has shown so far about its (current) reply. */
 export interface TurnState {
   format: WireFormatId;
   id?: string;
   model?: string;
   usage?: { inputTokens: number; outputTokens: number };
-  /** Exact input count seen before the final usage (Anthropic `message_start`). */
-  input?: number;
+  /** Input counts seen before the final usage (Anthropic: input, cache creation, cache read; last wins each). */
+  input?: number[];
   /** The format's own end marker was seen. */
   done: boolean;
   /** An error event / failed status was seen. */
@@ -96,7 +90,7 @@ export function addText(t: TurnState, s: unknown): void {
  */
 export function endTurn(t: TurnState, aborted: boolean): ParsedTurn[] {
   if ((t.error && !t.usage) || (!t.id && !t.usage && !t.len)) return [];
-  const turn: ParsedTurnOut = {
+  const turn: ParsedTurn = {
     format: t.format,
     text: t.parts.join(''),
     aborted: aborted || !t.done,

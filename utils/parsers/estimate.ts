@@ -113,13 +113,19 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
     } else if (c >= 0x1e00 && c < 0x1f00) {
       latin++;
       d2++;
-    } else if (c >= 0x300 && c < 0x370) extra += 0.5; // combining accent
-    else if (c === 0xfe0f || c === 0xfe0e) extra += VS; // emoji variation selector
-    else if (c === 0x200d) extra += ZWJ; // zero-width joiner
-    else if (c >= 0x1f3fb && c <= 0x1f3ff) extra += 1; // skin tone
-    else if (c >= 0x1f1e6 && c <= 0x1f1ff) extra += 2; // flag letters
+    } else if (c >= 0x300 && c < 0x370)
+      extra += 0.5; // combining accent
+    else if (c === 0xfe0f || c === 0xfe0e)
+      extra += VS; // emoji variation selector
+    else if (c === 0x200d)
+      extra += ZWJ; // zero-width joiner
+    else if (c >= 0x1f3fb && c <= 0x1f3ff)
+      extra += 1; // skin tone
+    else if (c >= 0x1f1e6 && c <= 0x1f1ff)
+      extra += 2; // flag letters
     else if (c >= 0x1f000 && c < 0x20000) extra += EMOJI;
-    else if (c >= 0x2600 && c < 0x27c0) extra += SYM; // misc symbols, dingbats
+    else if (c >= 0x2600 && c < 0x27c0)
+      extra += SYM; // misc symbols, dingbats
     else if ((c >= 0x3000 && c < 0x3040) || (c >= 0xff00 && c < 0xff66) || c === 0x201c || c === 0x201d) extra += CJKP;
     else {
       let s = 1;
@@ -152,10 +158,10 @@ function pieceCost(p: string, st: Stats, commit: boolean): number {
     cost += en + (hd > en ? (hd - en) * hard : 0) + d1 * D1 + d2 * D2;
   }
   if (alpha) cost += Math.max(1, alpha);
-  if (punct) cost += latin || alpha || extra ? lead * LEAD + punct - lead : 1 + Math.max(0, punct - PUNCT_FREE) * PUNCT_PER;
+  if (punct)
+    cost += latin || alpha || extra ? lead * LEAD + punct - lead : 1 + Math.max(0, punct - PUNCT_FREE) * PUNCT_PER;
   return Math.max(1, cost);
 }
-
 
 /** Incremental estimator: feeding text in any chunks gives (almost always exactly) the whole-text estimate. */
 export function createEstimator(): Estimator {
@@ -243,7 +249,8 @@ const PRIMING = 3;
  */
 export function estimateRequestInputTokens(requestBody: string): number | undefined {
   try {
-    if (typeof requestBody !== 'string' || requestBody.length > 32 << 20 || !/^\s*\{/.test(requestBody)) return undefined;
+    if (typeof requestBody !== 'string' || requestBody.length > 32 << 20 || !/^\s*\{/.test(requestBody))
+      return undefined;
     const j = JSON.parse(requestBody) as unknown;
     if (!isRecord(j)) return undefined;
     const e = createEstimator();
@@ -260,8 +267,10 @@ export function estimateRequestInputTokens(requestBody: string): number | undefi
         if (/image/.test(type) || 'image_url' in v) fixed += IMAGE;
         else if (typeof v.text === 'string') add(v.text);
         else if (type === 'tool_use' || type === 'function_call') add(JSON.stringify(v.input ?? v.arguments ?? ''));
-        else if ('content' in v) message(v); // tool_result, nested message items
-        else if ('output' in v) add(v.output); // function_call_output
+        else if ('content' in v)
+          message(v); // tool_result, nested message items
+        else if ('output' in v)
+          add(v.output); // function_call_output
         else if (isRecord(v.function)) add(v.function.arguments);
       }
     };

@@ -124,9 +124,9 @@ function jsonParser(): TurnParser {
         const text = parts.join('');
         parts = [];
         const j = parseJson(text);
-        if (j === undefined && /^\s*(data|event):/.test(text)) {
-          // an event stream mislabelled as JSON
-          const p = streamParser(false);
+        if (j === undefined) {
+          // not one JSON value: maybe an event stream or NDJSON mislabelled as JSON
+          const p = streamParser(true);
           p.push(text);
           const r = p.finish(false);
           seen = p.recognised;
@@ -179,5 +179,4 @@ export function parseBody(contentType: string, body: string): ParsedTurn[] {
 }
 
 export type { BodyParser, ParsedTurn, WireFormatId } from '@/utils/parsers/types';
-export type { ParsedTurnOut } from '@/utils/parsers/common';
 export { estimateTokens, createEstimator, estimateRequestInputTokens } from '@/utils/parsers/estimate';

@@ -5,7 +5,18 @@
  * completion_tokens}`, then `data: [DONE]`. Body: `{object:"chat.completion", choices:[{message:{content}}], usage}`.
  * n>1 choices are one turn (their text is summed); the end marker is `[DONE]` or any `finish_reason`.
  */
-import { addText, arr, endTurn, isObj, meta, newTurn, setUsage, type Obj, type TurnState, type WireFormat } from '@/utils/parsers/common';
+import {
+  addText,
+  arr,
+  endTurn,
+  isObj,
+  meta,
+  newTurn,
+  setUsage,
+  type Obj,
+  type TurnState,
+  type WireFormat,
+} from '@/utils/parsers/common';
 
 function usage(t: TurnState, u: unknown): void {
   if (isObj(u)) setUsage(t, u.prompt_tokens, u.completion_tokens);

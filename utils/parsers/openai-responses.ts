@@ -5,7 +5,19 @@
  * carries usage) — with response.usage {input_tokens, output_tokens}. `response.failed` and `error` events give no
  * turn unless usage was reported (then the turn is marked aborted). Body: the `{object:"response"}` object itself.
  */
-import { addText, arr, endTurn, isObj, meta, newTurn, setUsage, str, type Obj, type TurnState, type WireFormat } from '@/utils/parsers/common';
+import {
+  addText,
+  arr,
+  endTurn,
+  isObj,
+  meta,
+  newTurn,
+  setUsage,
+  str,
+  type Obj,
+  type TurnState,
+  type WireFormat,
+} from '@/utils/parsers/common';
 
 const DELTA = /^response\.(output_text|refusal|function_call_arguments|reasoning_summary_text|reasoning_text)\.delta$/;
 
