@@ -10,6 +10,8 @@ const ALLOWED = [
   /^https:\/\/react\.dev\/errors\//, // React's minified error messages point here; text, never fetched
   /^https?:\/\/127\.0\.0\.1/, // never in release builds (see manifest test), but harmless in text
   /^https:\/\/www\.chartjs\.org\//, // Chart.js warning text
+  /^https:\/\/tinyurl\.com\/y2uuvskb$/, // Dexie's "IndexedDB API missing" error text
+  /^http:\/\/bit\.ly\/2kdckMn$/, // Dexie's error text about a missing Promise polyfill
 ];
 
 function files(dir: string): string[] {
