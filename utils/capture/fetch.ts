@@ -1,6 +1,7 @@
 /** Wraps window.fetch. The page gets the very Response the browser produced; we read a clone. */
 import { createBodyParser } from '../parsers';
 import { feedStream } from './read-stream';
+import { isWorthReading } from './filters';
 import { finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
 
 const apply = Reflect.apply;
@@ -21,6 +22,7 @@ function describe(args: unknown[]): CallMeta {
 }
 
 async function tap(response: Response, meta: CallMeta, post: Post): Promise<void> {
+  if (!isWorthReading(meta.url)) return;
   const contentType = response.headers.get('content-type') ?? '';
   const parser = createBodyParser(contentType);
   if (!parser || !response.body || response.bodyUsed) return;

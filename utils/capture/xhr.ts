@@ -3,6 +3,7 @@ import { createBodyParser } from '../parsers';
 import type { BodyParser } from '../parsers/types';
 import { finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
 import { MAX_BODY_BYTES } from './read-stream';
+import { isWorthReading } from './filters';
 
 const apply = Reflect.apply;
 
@@ -32,7 +33,7 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
     apply(target, xhr: XMLHttpRequest, args: unknown[]) {
       try {
         const call = calls.get(xhr);
-        if (call)
+        if (call && isWorthReading(call.url))
           watch(xhr, {
             transport: 'xhr',
             ...call,
