@@ -24,10 +24,28 @@ export const Provenance = z.enum(['exact', 'tokenized', 'estimated']);
 export type Provenance = z.infer<typeof Provenance>;
 
 /** Wire formats the parsers recognise (mirrors `WireFormatId` in utils/parsers/types.ts). */
-export const WireFormat = z.enum(['openai-chat', 'openai-responses', 'anthropic-messages']);
+export const WireFormat = z.enum([
+  'openai-chat',
+  'openai-responses',
+  'anthropic-messages',
+  'bedrock-converse',
+  'gemini',
+  'ollama',
+  'ai-sdk',
+  'usage-json',
+]);
 export type WireFormat = z.infer<typeof WireFormat>;
 
 export const Transport = z.enum(['fetch', 'xhr', 'eventsource', 'websocket']);
+
+export const RunStatus = z.enum(['running', 'completed', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Tool name → number of calls. Names only (never arguments), bounded in count and length. */
+export const ToolCalls = z
+  .record(z.string().check(z.minLength(1), z.maxLength(80)), z.int().check(z.gte(1), z.lte(100_000)))
+  .check(z.refine((r) => Object.keys(r).length <= 64, 'at most 64 tool names'));
+export type ToolCalls = z.infer<typeof ToolCalls>;
 
 /** One model call as observed on the page: small facts only. */
 export const UsageFact = z.strictObject({
@@ -46,6 +64,18 @@ export const UsageFact = z.strictObject({
   firstByteMs: z.optional(z.number().check(z.gte(0), z.lte(86_400_000))),
   /** Origin of the API that answered (may differ from the page: UI on one host, API on another). */
   apiOrigin: Origin,
+  /**
+   * A model call the user never saw as a turn of their own (title generation, summaries, an agent's
+   * sub-steps): recorded and labelled, never mixed into the user's turns.
+   */
+  background: z.optional(z.boolean()),
+  /** The agent run / job / thread the call belongs to, as the traffic names it. */
+  runId: z.optional(shortText(200)),
+  runStatus: z.optional(RunStatus),
+  runName: z.optional(shortText(200)),
+  toolCalls: z.optional(ToolCalls),
+  /** A snapshot of a record seen again and again (polling): later sightings replace it, never add. */
+  snapshot: z.optional(z.boolean()),
 });
 export type UsageFact = z.infer<typeof UsageFact>;
 

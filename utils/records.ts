@@ -2,7 +2,7 @@
  * Stored rows, as Zod schemas: the same schemas type the Dexie tables and (later) validate imports.
  */
 import { z } from './zod';
-import { Origin, Provenance, Transport, WireFormat } from './messages';
+import { Origin, Provenance, RunStatus, ToolCalls, Transport, WireFormat } from './messages';
 
 /** Local calendar day `YYYY-MM-DD` in the user's time zone. */
 export const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
@@ -23,6 +23,11 @@ export const Turn = z.strictObject({
   durationMs: z.optional(z.number()),
   firstByteMs: z.optional(z.number()),
   apiOrigin: Origin,
+  background: z.optional(z.boolean()),
+  runId: z.optional(z.string()),
+  runStatus: z.optional(RunStatus),
+  runName: z.optional(z.string()),
+  toolCalls: z.optional(ToolCalls),
 });
 export type Turn = z.infer<typeof Turn>;
 

@@ -33,6 +33,11 @@ function toTurn({ site, fact }: SiteFact): Turn {
     durationMs: fact.durationMs,
     firstByteMs: fact.firstByteMs,
     apiOrigin: fact.apiOrigin,
+    ...(fact.background ? { background: true } : {}),
+    ...(fact.runId ? { runId: fact.runId } : {}),
+    ...(fact.runStatus ? { runStatus: fact.runStatus } : {}),
+    ...(fact.runName ? { runName: fact.runName } : {}),
+    ...(fact.toolCalls ? { toolCalls: fact.toolCalls } : {}),
   };
 }
 

@@ -36,7 +36,12 @@ export function apiOriginOf(url: string): string | undefined {
   }
 }
 
-const clampCount = (n: number) => (Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), 50_000_000) : 0);
+/**
+ * Rounds a count; no upper clamp. A count beyond what any real call produces (the relay's limit) is forged
+ * or broken: clamping it here would turn it into a plausible-looking maximum that passes validation, so it
+ * is passed through for the relay to reject (and count as rejected).
+ */
+const roundCount = (n: number) => (Number.isFinite(n) && n > 0 ? Math.round(n) : 0);
 const trimmed = (s: string | undefined, max: number) => (s ? s.slice(0, max) : undefined);
 
 export function toFact(turn: ParsedTurn, meta: CallMeta, apiOrigin: string, firstByteAt?: number): UsageFact {
@@ -59,15 +64,32 @@ export function toFact(turn: ParsedTurn, meta: CallMeta, apiOrigin: string, firs
     format: turn.format,
     transport: meta.transport,
     model: trimmed(turn.model, 120),
-    inputTokens: clampCount(inputTokens),
-    outputTokens: clampCount(outputTokens),
+    inputTokens: roundCount(inputTokens),
+    outputTokens: roundCount(outputTokens),
     source: exact ? 'exact' : 'estimated',
     status: turn.aborted ? 'aborted' : 'complete',
     startedAt: meta.startedAt,
     durationMs: Math.max(0, Math.round(end - meta.t0)),
     firstByteMs: firstByteAt === undefined ? undefined : Math.max(0, Math.round(firstByteAt - meta.t0)),
     apiOrigin,
+    ...(turn.runId ? { runId: trimmed(turn.runId, 200) } : {}),
+    ...(turn.runStatus ? { runStatus: turn.runStatus } : {}),
+    ...(turn.runName ? { runName: trimmed(turn.runName, 200) } : {}),
+    ...(turn.toolCalls ? { toolCalls: boundedToolCalls(turn.toolCalls) } : {}),
+    ...(turn.snapshot ? { snapshot: true } : {}),
   };
+}
+
+/** Keeps the relay's limits (64 names of ≤ 80 characters) so a busy agent's record is never rejected whole. */
+function boundedToolCalls(calls: Record<string, number>): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  let n = 0;
+  for (const [name, count] of Object.entries(calls)) {
+    if (n >= 64 || !name || name === '__proto__' || !(count >= 1)) continue;
+    out[name.slice(0, 80)] = Math.min(Math.round(count), 100_000);
+    n++;
+  }
+  return n > 0 ? out : undefined;
 }
 
 /**

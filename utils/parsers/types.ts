@@ -5,9 +5,17 @@
 
 /** Every wire format a parser can recognise. Keep in sync with `WireFormat` in utils/messages.ts. */
 export type WireFormatId =
-  | 'openai-chat' // OpenAI Chat Completions (streamed chunks or one JSON body)
+  | 'openai-chat' // OpenAI Chat Completions (streamed chunks or one JSON body), and OpenAI-compatible servers
   | 'openai-responses' // OpenAI Responses API SSE
-  | 'anthropic-messages'; // Anthropic Messages SSE (or one JSON body)
+  | 'anthropic-messages' // Anthropic Messages SSE (or one JSON body)
+  | 'bedrock-converse' // Amazon Bedrock Converse JSON / ConverseStream events re-streamed as JSON
+  | 'gemini' // Gemini / Vertex generateContent & streamGenerateContent (usageMetadata)
+  | 'ollama' // Ollama /api/chat and /api/generate NDJSON
+  | 'ai-sdk' // Vercel AI SDK: data stream (0:/e:/d: lines), UI message stream (SSE parts), text stream
+  | 'usage-json'; // any JSON object with an id and a usage object (agent run records, job status)
+
+/** Status of an agent run / job as the tool itself reports it. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
 /**
  * One model reply as seen in one response body, before provenance is decided.
@@ -25,6 +33,21 @@ export interface ParsedTurn {
   estimatedOutputTokens?: number;
   /** True when the stream ended before the format's own end marker (user pressed stop, network cut). */
   aborted: boolean;
+  /**
+   * Tool calls the reply (or run record) made, counted per tool name — names only, never arguments.
+   * For a `snapshot` record these are the record's current totals, not increments.
+   */
+  toolCalls?: Record<string, number>;
+  /** The agent run / job / thread this call belongs to, when the traffic names one. */
+  runId?: string;
+  runStatus?: RunStatus;
+  /** A display name the tool gives the run (e.g. "Triage inbox"); metadata, shown to the user only. */
+  runName?: string;
+  /**
+   * The record is a snapshot of a long-lived object that will be seen again (polling, list refresh,
+   * cumulative usage of a running job): the same id must update one stored record, never add to it.
+   */
+  snapshot?: boolean;
 }
 
 /** Incremental parser for one response body: feed decoded text as it arrives, then finish once. */
