@@ -20,9 +20,12 @@ export default defineConfig({
     return {
       name: demo ? 'Tokenwise (demo)' : 'Tokenwise',
       description: 'What did my AI tokens get done? Private, local-only usage awareness for AI tools.',
-      permissions: ['storage', 'alarms', 'scripting'],
+      // activeTab: "Track this site" and "Test this site" read the current tab only after the user clicks
+      // the toolbar button. No `tabs`, no `webRequest`, no host access until the user adds a site.
+      permissions: ['storage', 'alarms', 'scripting', 'activeTab'],
       optional_host_permissions: ['*://*/*'],
       action: { default_title: 'Tokenwise' },
+      options_ui: { page: 'options.html', open_in_tab: true },
       content_scripts:
         matches.length > 0
           ? [

@@ -112,9 +112,27 @@ export const ContentMessage = z.discriminatedUnion('type', [
 export type ContentMessage = z.infer<typeof ContentMessage>;
 
 /** Extension pages (popup, options) → background. Rejected from any content script. */
+const SiteName = z.string().check(z.minLength(1), z.maxLength(80));
+const SiteKindField = z.enum(['chat', 'agent']);
+
 export const UiMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('refresh-badge') }),
   z.strictObject({ type: z.literal('drain-outbox') }),
+  /** Sent after the page obtained the host permission (a user gesture is needed, so the page asks). */
+  z.strictObject({
+    type: z.literal('add-site'),
+    origin: Origin,
+    name: z.optional(SiteName),
+    kind: z.optional(SiteKindField),
+  }),
+  z.strictObject({
+    type: z.literal('update-site'),
+    origin: Origin,
+    name: z.optional(SiteName),
+    kind: z.optional(SiteKindField),
+    paused: z.optional(z.boolean()),
+  }),
+  z.strictObject({ type: z.literal('remove-site'), origin: Origin }),
 ]);
 export type UiMessage = z.infer<typeof UiMessage>;
 

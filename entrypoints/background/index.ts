@@ -4,9 +4,11 @@ import { defineBackground } from '#imports';
 import { setupRouter } from './router';
 import { setupOutboxDrain } from './outbox-drain';
 import { setupBadge } from './badge-setup';
+import { setupRegistration } from './registration';
 
 export default defineBackground(() => {
   setupRouter();
   setupOutboxDrain();
   setupBadge();
+  setupRegistration();
 });

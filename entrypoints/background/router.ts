@@ -10,6 +10,7 @@ import { ingestFacts, recordHealth } from './ingest';
 import { isTrackedOrigin } from './tracked';
 import { refreshBadge } from './badge';
 import { drainOutbox } from './outbox-drain';
+import { handleSiteMessage } from './sites';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -78,6 +79,10 @@ async function handleUiMessage(raw: unknown): Promise<Ack & { final?: boolean }>
       return { ok: true };
     case 'drain-outbox':
       return { ok: true, stored: await drainOutbox() };
+    case 'add-site':
+    case 'update-site':
+    case 'remove-site':
+      return handleSiteMessage(msg);
     default: {
       const never: never = msg;
       return never;

@@ -8,6 +8,9 @@ import { UsageChart } from '@/components/UsageChart';
 import { TokenFigure } from '@/components/TokenFigure';
 import { HealthNotice } from '@/components/HealthNotice';
 import { useThemePalette } from '@/components/use-theme-palette';
+import { CurrentSite } from '@/components/CurrentSite';
+import { requestAccess, useSites } from '@/components/use-sites';
+import { browser } from '#imports';
 
 interface PopupData {
   summary: UsageSummary;
@@ -27,10 +30,13 @@ async function loadPopupData(): Promise<PopupData> {
 
 export function App() {
   const data = useLiveQuery(loadPopupData, []);
+  const sites = useSites();
   const palette = useThemePalette();
-  if (!data) return <main className="popup" aria-busy="true" />;
+  if (!data || !sites) return <main className="popup" aria-busy="true" />;
   const { summary, health } = data;
-  const problems = health.filter((h) => healthOf(h).kind === 'unrecognised');
+  const noAccess = sites.filter((s) => !s.access);
+  const paused = new Set(sites.filter((s) => s.paused || !s.access).map((s) => s.origin));
+  const problems = health.filter((h) => healthOf(h).kind === 'unrecognised' && !paused.has(h.site));
   const empty = summary.bySite.length === 0;
   return (
     <main className="popup" data-ready="true">
@@ -40,6 +46,17 @@ export function App() {
           <LockIcon /> On this device only
         </span>
       </header>
+
+      <CurrentSite sites={sites} />
+
+      {noAccess.map((s) => (
+        <div className="notice bad" role="status" key={s.origin} data-testid="no-access" data-site={s.origin}>
+          <strong>{s.name}: no access.</strong> Tokenwise can&apos;t see this site, so nothing is counted there.{' '}
+          <button type="button" className="small" onClick={() => void requestAccess(s.origin)}>
+            Grant access
+          </button>
+        </div>
+      ))}
 
       {problems.map((h) => (
         <HealthNotice key={h.site} health={h} />
@@ -102,6 +119,11 @@ export function App() {
           </p>
         </>
       )}
+      <footer className="popup-footer">
+        <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
+          Settings &amp; sites
+        </button>
+      </footer>
     </main>
   );
 }
@@ -116,8 +138,8 @@ function EmptyState() {
         <li>Your tokens show up here within a second or two.</li>
       </ol>
       <p className="muted">
-        To track your company&apos;s own AI tool, open it and add its site in Tokenwise&apos;s settings (coming in the
-        next release). The demo build already tracks the bundled demo tool on 127.0.0.1.
+        To track your company&apos;s own AI tool, open it and click <strong>Track this site</strong> above, or add it
+        under <strong>Settings &amp; sites</strong>.
       </p>
     </section>
   );

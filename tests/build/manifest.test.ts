@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const read = (dir: string) => JSON.parse(readFileSync(`.output/${dir}/manifest.json`, 'utf8'));
 
-const APPROVED_PERMISSIONS = ['alarms', 'scripting', 'storage'];
+const APPROVED_PERMISSIONS = ['activeTab', 'alarms', 'scripting', 'storage'];
 const FORBIDDEN = ['tabs', 'webRequest', 'webRequestBlocking', 'cookies', 'history', '<all_urls>', 'debugger'];
 
 describe.each(['chrome-mv3', 'firefox-mv3'])('%s release manifest', (dir) => {
@@ -50,12 +50,12 @@ describe('browser-specific settings', () => {
     const cs = read('chrome-mv3-demo').content_scripts;
     expect(cs).toEqual([
       {
-        matches: ['http://127.0.0.1/*', 'http://localhost/*'],
+        matches: ['http://127.0.0.1/*'],
         js: ['page-hook.js'],
         run_at: 'document_start',
         world: 'MAIN',
       },
-      { matches: ['http://127.0.0.1/*', 'http://localhost/*'], js: ['relay.js'], run_at: 'document_start' },
+      { matches: ['http://127.0.0.1/*'], js: ['relay.js'], run_at: 'document_start' },
     ]);
   });
 });

@@ -1,0 +1,15 @@
+import { SiteList } from './SiteList';
+
+export function App() {
+  return (
+    <main className="options">
+      <header className="options-header">
+        <h1>Tokenwise settings</h1>
+        <p className="muted">
+          Everything Tokenwise records stays in this browser. It runs only on the sites listed here.
+        </p>
+      </header>
+      <SiteList />
+    </main>
+  );
+}

@@ -1,0 +1,222 @@
+import { useState, type FormEvent } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { browser } from '#imports';
+import { getDb } from '@/utils/db';
+import { parseSiteInput, type SiteKind } from '@/utils/sites-store';
+import { siteLabel } from '@/utils/sites';
+import { requestAccess, sendToBackground, useSites, type SiteView } from '@/components/use-sites';
+import { SiteHealthBadge } from '@/components/SiteHealthBadge';
+import type { SiteHealth } from '@/utils/records';
+
+/** Built-in sites, read from the manifest so this list can never disagree with what actually runs. */
+function builtInPatterns(): string[] {
+  const scripts = browser.runtime.getManifest().content_scripts ?? [];
+  return [...new Set(scripts.flatMap((cs) => cs.matches ?? []))];
+}
+
+export function SiteList() {
+  const sites = useSites();
+  const health = useLiveQuery(() => getDb().health.toArray(), []);
+  const healthOf = (origin: string) => health?.find((h) => h.site === origin);
+  const builtIn = builtInPatterns();
+
+  return (
+    <section className="card" aria-labelledby="sites-title">
+      <h2 id="sites-title">Sites</h2>
+      <p className="muted">
+        Add your company&apos;s own AI chat and agent tools. Tokenwise asks the browser for access to exactly that site,
+        and nothing else.
+      </p>
+
+      <AddSiteForm />
+
+      <h3>Your AI tools</h3>
+      {sites === undefined ? null : sites.length === 0 ? (
+        <p className="muted" data-testid="no-user-sites">
+          None yet. Add one above, or open the tool and use “Track this site” in the Tokenwise popup.
+        </p>
+      ) : (
+        <ul className="site-list">
+          {sites.map((s) => (
+            <SiteRow key={s.origin} site={s} health={healthOf(s.origin)} />
+          ))}
+        </ul>
+      )}
+
+      {builtIn.length > 0 && (
+        <>
+          <h3>Built in</h3>
+          <ul className="site-list">
+            {builtIn.map((p) => (
+              <li key={p} className="site-row" data-testid="builtin-site">
+                <div className="site-main">
+                  <span className="site-name">{p.includes('127.0.0.1') ? 'Demo AI tool (this build only)' : p}</span>
+                  <span className="site-origin">{p}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function AddSiteForm() {
+  const [address, setAddress] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<SiteKind>('chat');
+  const [status, setStatus] = useState<{ tone: 'good' | 'bad'; text: string }>();
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = parseSiteInput(address);
+    if (!parsed.ok) return setStatus({ tone: 'bad', text: parsed.error });
+    // The permission request must be the first await in the click, or the browser rejects it.
+    const granted = await requestAccess(parsed.origin);
+    if (!granted) {
+      return setStatus({
+        tone: 'bad',
+        text: `Access to ${siteLabel(parsed.origin)} was not granted, so it is not tracked. You can try again any time.`,
+      });
+    }
+    const res = await sendToBackground({
+      type: 'add-site',
+      origin: parsed.origin,
+      kind,
+      ...(name.trim() ? { name: name.trim().slice(0, 80) } : {}),
+    });
+    if (!res.ok) return setStatus({ tone: 'bad', text: res.error ?? 'Could not add the site.' });
+    setStatus({
+      tone: 'good',
+      text: `Tracking ${siteLabel(parsed.origin)}. Reload its open tabs to start counting there.`,
+    });
+    setAddress('');
+    setName('');
+  }
+
+  return (
+    <form className="add-site" onSubmit={(e) => void onSubmit(e)} aria-label="Add a site">
+      <label className="field grow">
+        <span>Address</span>
+        <input
+          id="site-address"
+          type="text"
+          inputMode="url"
+          placeholder="https://ai.yourcompany.com"
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      <label className="field">
+        <span>Name (optional)</span>
+        <input id="site-name" type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
+      </label>
+      <label className="field">
+        <span>Kind</span>
+        <select id="site-kind" value={kind} onChange={(e) => setKind(e.target.value as SiteKind)}>
+          <option value="chat">Chat</option>
+          <option value="agent">Agent</option>
+        </select>
+      </label>
+      <button id="add-site" type="submit" className="primary">
+        Add site
+      </button>
+      {status && (
+        <p className={`form-status ${status.tone}`} role="status" data-testid="add-site-status">
+          {status.text}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function SiteRow({ site, health }: { site: SiteView; health?: SiteHealth }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(site.name);
+  const [error, setError] = useState<string>();
+  const access = !site.access ? 'no-access' : site.paused ? 'paused' : 'active';
+
+  const update = async (patch: { name?: string; kind?: SiteKind; paused?: boolean }) => {
+    const res = await sendToBackground({ type: 'update-site', origin: site.origin, ...patch });
+    setError(res.ok ? undefined : res.error);
+  };
+  const grant = async () => {
+    if (await requestAccess(site.origin)) setError(undefined);
+    else setError('Access was not granted.');
+  };
+  const remove = async () => {
+    if (!confirm(`Stop tracking ${site.name}? Its recorded history stays until you delete it.`)) return;
+    const res = await sendToBackground({ type: 'remove-site', origin: site.origin });
+    if (!res.ok) setError(res.error);
+  };
+
+  return (
+    <li className="site-row" data-testid="user-site" data-origin={site.origin} data-access={access}>
+      <div className="site-main">
+        {editing ? (
+          <form
+            className="rename"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const name = draft.trim();
+              if (name) void update({ name });
+              setEditing(false);
+            }}
+          >
+            <input
+              aria-label="Site name"
+              value={draft}
+              maxLength={80}
+              autoFocus
+              onChange={(e) => setDraft(e.target.value)}
+              onBlur={() => setEditing(false)}
+            />
+          </form>
+        ) : (
+          <span className="site-name">{site.name}</span>
+        )}
+        <span className="site-origin">{site.origin}</span>
+        <SiteHealthBadge access={access} health={health} />
+        {error && (
+          <span className="form-status bad" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      <div className="site-actions">
+        {access === 'no-access' ? (
+          <button type="button" className="primary" onClick={() => void grant()} data-testid="grant-access">
+            Grant access
+          </button>
+        ) : (
+          <button type="button" onClick={() => void update({ paused: !site.paused })} data-testid="pause-site">
+            {site.paused ? 'Resume' : 'Pause'}
+          </button>
+        )}
+        <select
+          aria-label={`Kind of ${site.name}`}
+          value={site.kind}
+          onChange={(e) => void update({ kind: e.target.value as SiteKind })}
+        >
+          <option value="chat">Chat</option>
+          <option value="agent">Agent</option>
+        </select>
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(site.name);
+            setEditing(true);
+          }}
+        >
+          Rename
+        </button>
+        <button type="button" className="danger" onClick={() => void remove()} data-testid="remove-site">
+          Remove
+        </button>
+      </div>
+    </li>
+  );
+}
