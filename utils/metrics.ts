@@ -17,6 +17,8 @@ export interface SiteSummary {
 export interface UsageSummary {
   today: BySource;
   week: BySource;
+  /** Tokens of background calls (titles, summaries, agent sub-steps) within `week`, all provenances. */
+  backgroundWeek: number;
   bySite: SiteSummary[];
   /** One entry per day of `days`, oldest first, tokens (input + output) by provenance. */
   series: { days: string[]; exact: number[]; tokenized: number[]; estimated: number[] };
@@ -41,6 +43,7 @@ export function summariseUsage(rows: readonly DailyTotal[], days: readonly strin
   const sites = new Map<string, SiteSummary>();
   const totalToday = zero();
   const totalWeek = zero();
+  let backgroundWeek = 0;
   for (const r of rows) {
     const i = index.get(r.day);
     if (i === undefined) continue;
@@ -54,13 +57,14 @@ export function summariseUsage(rows: readonly DailyTotal[], days: readonly strin
     s.week[r.source] += n;
     s.turnsWeek += r.turns;
     totalWeek[r.source] += n;
+    backgroundWeek += r.backgroundTokens ?? 0;
     if (r.day === today) {
       s.today[r.source] += n;
       totalToday[r.source] += n;
     }
   }
   const bySite = [...sites.values()].filter((s) => s.turnsWeek > 0).sort((a, b) => sumOf(b.week) - sumOf(a.week));
-  return { today: totalToday, week: totalWeek, bySite, series };
+  return { today: totalToday, week: totalWeek, backgroundWeek, bySite, series };
 }
 
 export type HealthState =

@@ -43,6 +43,9 @@ export const DailyTotal = z.strictObject({
   inputTokens: z.int(),
   outputTokens: z.int(),
   turns: z.int(),
+  /** Of the above, what went to background calls (titles, summaries, agent sub-steps). */
+  backgroundTokens: z.optional(z.int()),
+  backgroundTurns: z.optional(z.int()),
 });
 export type DailyTotal = z.infer<typeof DailyTotal>;
 

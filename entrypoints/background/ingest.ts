@@ -85,6 +85,10 @@ export async function ingestFacts(
       t.inputTokens += sign * turn.inputTokens;
       t.outputTokens += sign * turn.outputTokens;
       t.turns += sign;
+      if (turn.background) {
+        t.backgroundTokens = (t.backgroundTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
+        t.backgroundTurns = (t.backgroundTurns ?? 0) + sign;
+      }
     };
 
     const sites = new Set<string>();

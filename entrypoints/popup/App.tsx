@@ -11,6 +11,7 @@ import { useThemePalette } from '@/components/use-theme-palette';
 import { CurrentSite } from '@/components/CurrentSite';
 import { requestAccess, useSites } from '@/components/use-sites';
 import { browser } from '#imports';
+import { formatTokens } from '@/utils/format';
 
 interface PopupData {
   summary: UsageSummary;
@@ -113,6 +114,12 @@ export function App() {
               </tbody>
             </table>
           </section>
+          {summary.backgroundWeek > 0 && (
+            <p className="legend-note" data-testid="background-note">
+              Includes {formatTokens(summary.backgroundWeek)} tokens of background calls this week (titles, summaries,
+              agent steps you didn&apos;t send yourself).
+            </p>
+          )}
           <p className="legend-note">
             Plain numbers are the services' own usage figures. <span className="estimate">≈</span> marks an estimate,
             where a service reported none.

@@ -4,7 +4,7 @@
  */
 import { createBodyParser } from '../parsers';
 import type { BodyParser } from '../parsers/types';
-import { finishAndReport, type CallMeta, type Post } from './report';
+import { currentGesture, finishAndReport, type CallMeta, type Post } from './report';
 
 const apply = Reflect.apply;
 const construct = Reflect.construct;
@@ -57,6 +57,7 @@ export function wrapEventSource(win: typeof globalThis, post: Post): void {
           method: 'GET',
           startedAt: Date.now(),
           t0: performance.now(),
+          gesture: currentGesture(),
         };
         sessions.set(es, { tapped: new Set(), s: session(() => meta, post) });
         tapType(es, 'message');
@@ -112,6 +113,7 @@ export function wrapWebSocket(win: typeof globalThis, post: Post): void {
           method: 'GET',
           startedAt: Date.now(),
           t0: performance.now(),
+          gesture: currentGesture(),
         };
         const s = session(() => meta, post);
         apply(listen, ws, ['message', (e: MessageEvent) => s.push('message', e.data)]);

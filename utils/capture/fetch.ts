@@ -2,7 +2,7 @@
 import { createBodyParser } from '../parsers';
 import { feedStream } from './read-stream';
 import { isWorthReading } from './filters';
-import { finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
+import { currentGesture, finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
 
 const apply = Reflect.apply;
 
@@ -18,6 +18,7 @@ function describe(args: unknown[]): CallMeta {
     startedAt: Date.now(),
     t0: performance.now(),
     requestBody: requestBodyOf(init?.body),
+    gesture: currentGesture(),
   };
 }
 

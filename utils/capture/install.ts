@@ -3,6 +3,8 @@ import type { Post } from './report';
 import { wrapFetch } from './fetch';
 import { wrapXhr } from './xhr';
 import { wrapEventSource, wrapWebSocket } from './event-streams';
+import { trackGestures } from './gestures';
+import { setGestureTracker } from './report';
 
 const INSTALLED = Symbol.for('tokenwise.capture');
 
@@ -10,6 +12,11 @@ export function installCapture(win: typeof globalThis, post: Post): boolean {
   const flagged = win as unknown as Record<symbol, boolean>;
   if (flagged[INSTALLED]) return false; // static and runtime registration both matched: wrap once
   Object.defineProperty(win, INSTALLED, { value: true });
+  try {
+    setGestureTracker(trackGestures(win));
+  } catch {
+    // without gesture tracking every call counts as the user's own
+  }
   for (const wrap of [wrapFetch, wrapXhr, wrapEventSource, wrapWebSocket]) {
     try {
       wrap(win, post);

@@ -4,8 +4,19 @@
 import type { PageMessage, UsageFact } from '../messages';
 import type { BodyParser, ParsedTurn } from '../parsers/types';
 import { estimateRequestInputTokens, estimateTokens } from '../parsers/estimate';
+import type { GestureTracker } from './gestures';
 
 export type Post = (message: PageMessage) => void;
+
+let gestures: GestureTracker = { current: () => 0, claim: () => true };
+
+/** Installed once per page by installCapture; until then every call counts as the user's own. */
+export function setGestureTracker(tracker: GestureTracker): void {
+  gestures = tracker;
+}
+
+/** The latest user gesture, read when a call starts. */
+export const currentGesture = () => gestures.current();
 
 /** What the hook knows about one request. */
 export interface CallMeta {
@@ -18,6 +29,8 @@ export interface CallMeta {
   t0: number;
   /** The request body when it was a string (only used to estimate input when no usage arrives). */
   requestBody?: string;
+  /** The latest user gesture when the call started (see gestures.ts). */
+  gesture: number;
 }
 
 const MAX_REQUEST_BODY = 2_000_000;
@@ -107,7 +120,12 @@ export function finishAndReport(
   const apiOrigin = apiOriginOf(meta.url);
   if (!apiOrigin) return;
   const turns = parser.finish(aborted);
-  for (const turn of turns) post({ type: 'usage', fact: toFact(turn, meta, apiOrigin, firstByteAt) });
+  for (const turn of turns) {
+    const fact = toFact(turn, meta, apiOrigin, firstByteAt);
+    // Run records seen by polling are not calls of their own; everything else is the user's turn or not.
+    if (!turn.snapshot && !gestures.claim(meta.gesture)) fact.background = true;
+    post({ type: 'usage', fact });
+  }
   if (turns.length === 0 && !parser.recognised && looksLikeModelCall(meta, contentType)) {
     post({ type: 'unrecognised', apiOrigin, contentType: contentType.split(';')[0]!.trim().slice(0, 120) });
   }

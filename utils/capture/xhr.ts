@@ -1,7 +1,7 @@
 /** Wraps XMLHttpRequest: reads responseText as it grows (progress events), finishes at loadend. */
 import { createBodyParser } from '../parsers';
 import type { BodyParser } from '../parsers/types';
-import { finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
+import { currentGesture, finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
 import { MAX_BODY_BYTES } from './read-stream';
 import { isWorthReading } from './filters';
 
@@ -40,6 +40,7 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
             startedAt: Date.now(),
             t0: performance.now(),
             requestBody: requestBodyOf(args[0]),
+            gesture: currentGesture(),
           });
       } catch {
         /* ignore */

@@ -126,3 +126,49 @@ describe('recordHealth', () => {
     });
   });
 });
+
+describe('background calls', () => {
+  it('are stored labelled and counted apart in the rollup, and move with their row', async () => {
+    const db = freshDb();
+    await ingestFacts(db, [
+      siteFact({ key: 'openai-chat:user' }),
+      siteFact({ key: 'openai-chat:title', background: true }),
+    ]);
+    const [d] = await db.daily.toArray();
+    expect(d).toMatchObject({ turns: 2, inputTokens: 24, outputTokens: 60, backgroundTurns: 1, backgroundTokens: 42 });
+    expect((await db.turns.get(`${SITE}|openai-chat:title`))?.background).toBe(true);
+    expect((await db.turns.get(`${SITE}|openai-chat:user`))?.background).toBeUndefined();
+    await rollupMatchesTurns(db);
+  });
+});
+
+describe('agent run snapshots', () => {
+  it('update one row as a polled job’s cumulative usage grows, never adding', async () => {
+    const db = freshDb();
+    const poll = (input: number, output: number, runStatus: 'running' | 'completed', calls: number) =>
+      siteFact({
+        key: 'usage-json:job_1',
+        format: 'usage-json',
+        inputTokens: input,
+        outputTokens: output,
+        runId: 'job_1',
+        runStatus,
+        snapshot: true,
+        toolCalls: { 'email.move': calls },
+      });
+    await ingestFacts(db, [poll(100, 10, 'running', 1)]);
+    await ingestFacts(db, [poll(300, 40, 'running', 3)]);
+    await ingestFacts(db, [poll(300, 40, 'running', 3)]); // the same poll answer again
+    await ingestFacts(db, [poll(520, 90, 'completed', 11)]);
+    const turns = await db.turns.toArray();
+    expect(turns).toHaveLength(1);
+    expect(turns[0]).toMatchObject({
+      inputTokens: 520,
+      outputTokens: 90,
+      runStatus: 'completed',
+      toolCalls: { 'email.move': 11 },
+    });
+    const [d] = await db.daily.toArray();
+    expect(d).toMatchObject({ inputTokens: 520, outputTokens: 90, turns: 1 });
+  });
+});
