@@ -67,9 +67,22 @@ export function CurrentSite({ sites }: { sites: SiteView[] }) {
       </>
     );
 
+  const openDiagnostic = () => {
+    if (tab.id === undefined) return;
+    void browser.windows
+      .create({ url: browser.runtime.getURL(`/diagnose.html?tab=${tab.id}`), type: 'popup', width: 760, height: 640 })
+      .then(() => window.close());
+  };
+
   return (
     <section className="current-site" aria-label="This tab" data-testid="current-site">
       <div className="current-site-row">{body}</div>
+      <div className="current-site-row">
+        <span className="muted">Not sure Tokenwise understands this tool?</span>
+        <button type="button" className="small" onClick={openDiagnostic} data-testid="test-this-site">
+          Test this site
+        </button>
+      </div>
       {message && (
         <div className={`current-site-message ${message.tone}`} role="status">
           {message.text}

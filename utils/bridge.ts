@@ -12,14 +12,27 @@ const HELLO = 'tokenwise:hello';
 const OFFER = 'tokenwise:offer';
 const QUEUE_LIMIT = 500;
 
-function stopAtFirstMutation(stop: () => void): MutationObserver {
+/**
+ * When the handshake window closes. At document_start: the first DOM mutation, before any page script.
+ * Injected later into a live page ("Test this site"), the two scripts arrive in separate tasks while the
+ * DOM keeps changing, so there the window is a short time instead.
+ */
+export interface BridgeOptions {
+  windowMs?: number;
+}
+
+function closeWindow(stop: () => void, options: BridgeOptions): { disconnect(): void } {
+  if (options.windowMs !== undefined) {
+    const timer = setTimeout(stop, options.windowMs);
+    return { disconnect: () => clearTimeout(timer) };
+  }
   const mo = new MutationObserver(stop);
   mo.observe(document, { childList: true, subtree: true });
   return mo;
 }
 
 /** Isolated world: owns one end of the channel and hands the other to the hook exactly once. */
-export function openRelayBridge(onMessage: (data: unknown) => void): void {
+export function openRelayBridge(onMessage: (data: unknown) => void, options: BridgeOptions = {}): void {
   let connected = false;
   const stop = () => {
     window.removeEventListener(EVENT, onHello, true);
@@ -42,7 +55,7 @@ export function openRelayBridge(onMessage: (data: unknown) => void): void {
     if (e instanceof MessageEvent && e.data === HELLO) offer();
   }
   window.addEventListener(EVENT, onHello, true);
-  const observer = stopAtFirstMutation(stop);
+  const observer = closeWindow(stop, options);
   offer(); // succeeds at once when the hook ran first
 }
 
@@ -50,7 +63,7 @@ export function openRelayBridge(onMessage: (data: unknown) => void): void {
  * MAIN world: accepts one port and returns a `post` function. Messages sent before the relay connects
  * are queued (bounded), so early requests are not lost.
  */
-export function openHookBridge(): (message: unknown) => void {
+export function openHookBridge(options: BridgeOptions = {}): (message: unknown) => void {
   let post: ((m: unknown) => void) | undefined;
   const queue: unknown[] = [];
   // Bound now, before any page script could patch MessagePort.prototype or Function.prototype.
@@ -70,7 +83,7 @@ export function openHookBridge(): (message: unknown) => void {
     for (const m of queue.splice(0)) post(m);
   }
   window.addEventListener(EVENT, onOffer, true);
-  const observer = stopAtFirstMutation(stop);
+  const observer = closeWindow(stop, options);
   window.dispatchEvent(new MessageEvent(EVENT, { data: HELLO })); // reaches the relay if it ran first
   return (m) => {
     if (post) post(m);

@@ -139,6 +139,27 @@ export type UiMessage = z.infer<typeof UiMessage>;
 /** Every reply from the background carries `ok`; the relay retries until it sees `ok: true`. */
 export type Ack = { ok: true; stored?: number } | { ok: false; error: string };
 
+/**
+ * "Test this site": one response as the diagnostic hook saw it, MAIN world → diagnostic relay → the
+ * diagnostic page. Display only: nothing of it is stored. Origin and path only, never query strings,
+ * headers or bodies.
+ */
+export const SeenEvent = z.strictObject({
+  type: z.literal('seen'),
+  at: epochMs,
+  transport: Transport,
+  method: z.string().check(z.maxLength(10)),
+  url: z.string().check(z.maxLength(400)),
+  contentType: z.string().check(z.maxLength(120)),
+  outcome: z.enum(['skipped', 'not-read', 'unrecognised', 'matched']),
+  reason: z.optional(z.string().check(z.maxLength(200))),
+  facts: z.optional(z.array(UsageFact).check(z.maxLength(20))),
+});
+export type SeenEvent = z.infer<typeof SeenEvent>;
+
+/** The runtime port name the diagnostic relay connects with. */
+export const DIAGNOSE_PORT = 'tokenwise-diagnose';
+
 /** Prefix of the relay's outbox entries in `storage.local`; each key is `outbox:<site>|<fact key>`. */
 export const OUTBOX_PREFIX = 'outbox:';
 export const outboxKey = (f: SiteFact) => `${OUTBOX_PREFIX}${f.site}|${f.fact.key}`;

@@ -6,9 +6,16 @@ import { wrapEventSource, wrapWebSocket } from './event-streams';
 import { trackGestures } from './gestures';
 import { setGestureTracker } from './report';
 
-const INSTALLED = Symbol.for('tokenwise.capture');
-
-export function installCapture(win: typeof globalThis, post: Post): boolean {
+/**
+ * Installs the wrappers once per page and purpose. The diagnostic ("Test this site") installs its own
+ * set on top of the product's, under its own flag, so it sees traffic whether or not the site is tracked.
+ */
+export function installCapture(
+  win: typeof globalThis,
+  post: Post,
+  purpose: 'capture' | 'diagnose' = 'capture',
+): boolean {
+  const INSTALLED = Symbol.for(`tokenwise.${purpose}`);
   const flagged = win as unknown as Record<symbol, boolean>;
   if (flagged[INSTALLED]) return false; // static and runtime registration both matched: wrap once
   Object.defineProperty(win, INSTALLED, { value: true });

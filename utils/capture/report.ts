@@ -1,7 +1,7 @@
 /**
  * Turns what a parser found in one response into the small facts the relay accepts. Runs in the page.
  */
-import type { PageMessage, UsageFact } from '../messages';
+import type { PageMessage, SeenEvent, UsageFact } from '../messages';
 import type { BodyParser, ParsedTurn } from '../parsers/types';
 import { estimateRequestInputTokens, estimateTokens } from '../parsers/estimate';
 import type { GestureTracker } from './gestures';
@@ -17,6 +17,51 @@ export function setGestureTracker(tracker: GestureTracker): void {
 
 /** The latest user gesture, read when a call starts. */
 export const currentGesture = () => gestures.current();
+
+/**
+ * "Test this site" sees every response and what became of it (SeenEvent in messages.ts). Only the
+ * diagnostic hook sets a sink; in the product's hook tracing is a no-op.
+ */
+let traceSink: ((e: SeenEvent) => void) | undefined;
+
+export function setTraceSink(sink: (e: SeenEvent) => void): void {
+  traceSink = sink;
+}
+
+/** Origin and path only, and the path shortened: enough to recognise an endpoint, never a secret. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url, location.href);
+    const path = u.pathname.length > 120 ? `${u.pathname.slice(0, 117)}...` : u.pathname;
+    return `${u.origin}${path}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** Reports to the diagnostic sink, when there is one; a no-op in the product's own hook. */
+export function trace(
+  meta: CallMeta,
+  contentType: string,
+  outcome: SeenEvent['outcome'],
+  extra: Partial<SeenEvent> = {},
+) {
+  if (!traceSink) return;
+  try {
+    traceSink({
+      type: 'seen',
+      at: meta.startedAt,
+      transport: meta.transport,
+      method: meta.method.toUpperCase().slice(0, 10),
+      url: redactUrl(meta.url),
+      contentType: contentType.split(';')[0]!.trim().slice(0, 120),
+      outcome,
+      ...extra,
+    });
+  } catch {
+    // diagnostics must never disturb the page
+  }
+}
 
 /** What the hook knows about one request. */
 export interface CallMeta {
@@ -120,12 +165,17 @@ export function finishAndReport(
   const apiOrigin = apiOriginOf(meta.url);
   if (!apiOrigin) return;
   const turns = parser.finish(aborted);
+  const facts: UsageFact[] = [];
   for (const turn of turns) {
     const fact = toFact(turn, meta, apiOrigin, firstByteAt);
     // Run records seen by polling are not calls of their own; everything else is the user's turn or not.
     if (!turn.snapshot && !gestures.claim(meta.gesture)) fact.background = true;
+    facts.push(fact);
     post({ type: 'usage', fact });
   }
+  if (facts.length > 0) trace(meta, contentType, 'matched', { facts });
+  else
+    trace(meta, contentType, 'unrecognised', { reason: parser.recognised ? 'no complete reply' : 'no known format' });
   if (turns.length === 0 && !parser.recognised && looksLikeModelCall(meta, contentType)) {
     post({ type: 'unrecognised', apiOrigin, contentType: contentType.split(';')[0]!.trim().slice(0, 120) });
   }

@@ -1,7 +1,7 @@
 /** Wraps XMLHttpRequest: reads responseText as it grows (progress events), finishes at loadend. */
 import { createBodyParser } from '../parsers';
 import type { BodyParser } from '../parsers/types';
-import { currentGesture, finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
+import { currentGesture, finishAndReport, requestBodyOf, trace, type CallMeta, type Post } from './report';
 import { MAX_BODY_BYTES } from './read-stream';
 import { isWorthReading } from './filters';
 
@@ -69,7 +69,10 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
         if (parser === undefined && xhr.readyState >= 2) {
           contentType = (apply(getHeader, xhr, ['content-type']) as string | null) ?? '';
           parser = createBodyParser(contentType);
-          if (!parser) detach();
+          if (!parser) {
+            trace(meta, contentType, 'not-read', { reason: `content type ${contentType || '(none)'} is not read` });
+            detach();
+          }
         }
         if (xhr.readyState >= 3) readText();
       } catch {
