@@ -31,9 +31,14 @@ export function App({ tabId }: { tabId: number }) {
     browser.runtime.onConnect.addListener(onConnect);
     void (async () => {
       try {
+        // The URL is visible with activeTab; where access comes from elsewhere, ask the page itself.
         const tab = await browser.tabs.get(tabId);
-        if (!tab.url || !/^https?:/.test(tab.url)) throw new Error('This tab is not a web page.');
-        setOrigin(new URL(tab.url).origin);
+        const [probe] = tab.url
+          ? [{ result: new URL(tab.url).origin }]
+          : await browser.scripting.executeScript({ target: { tabId }, func: () => location.origin });
+        const tabOrigin = typeof probe?.result === 'string' ? probe.result : '';
+        if (!/^https?:/.test(tabOrigin)) throw new Error('This tab is not a web page.');
+        setOrigin(tabOrigin);
         await browser.scripting.executeScript({ target: { tabId }, files: ['/diagnose-relay.js'] });
         await browser.scripting.executeScript({ target: { tabId }, files: ['/diagnose-hook.js'], world: 'MAIN' });
         setPhase({ kind: 'listening' });
