@@ -20,6 +20,11 @@ export class TokenwiseDB extends Dexie {
       daily: 'id, day, site',
       health: 'site',
     });
+    // v2: index agent runs by day. Rows without a runId are left out of a compound index, so the popup's
+    // "Agent runs" reads only run rows. Index only: no data changes, no upgrade function needed.
+    this.version(2).stores({
+      turns: 'id, [site+day], day, at, [day+runId]',
+    });
   }
 }
 

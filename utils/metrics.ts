@@ -1,7 +1,7 @@
 /**
  * Pure functions from stored rows to what the views show. No DOM, no database: tested table-driven.
  */
-import type { DailyTotal, SiteHealth } from './records';
+import type { DailyTotal, SiteHealth, Turn } from './records';
 import type { Provenance } from './messages';
 
 export type BySource = Record<Provenance, number>;
@@ -81,4 +81,61 @@ export function healthOf(h: SiteHealth | undefined): HealthState {
   if (bad > good) return { kind: 'unrecognised', since: bad, contentType: h.lastUnrecognisedType };
   if (good > 0) return { kind: 'ok', since: good };
   return { kind: 'waiting' };
+}
+
+export interface RunSummary {
+  site: string;
+  runId: string;
+  name?: string;
+  status?: Turn['runStatus'];
+  tokens: number;
+  source: Provenance;
+  calls: number;
+  /** Tool name → calls, most used first. */
+  tools: Array<[string, number]>;
+  lastAt: number;
+}
+
+/**
+ * Groups turns into agent runs (the calls under one run/job/thread id). A run record seen by polling is
+ * one row already (its usage and tool counts are the record's own totals); separate calls that name the
+ * same run add up. The latest status reported wins.
+ */
+export function summariseRuns(turns: readonly Turn[]): RunSummary[] {
+  const runs = new Map<string, RunSummary & { tally: Map<string, number>; statusAt: number }>();
+  for (const t of turns) {
+    if (!t.runId) continue;
+    const key = `${t.site}|${t.runId}`;
+    let r = runs.get(key);
+    if (!r) {
+      r = {
+        site: t.site,
+        runId: t.runId,
+        tokens: 0,
+        source: t.source,
+        calls: 0,
+        tools: [],
+        lastAt: 0,
+        tally: new Map(),
+        statusAt: -1,
+      };
+      runs.set(key, r);
+    }
+    r.tokens += t.inputTokens + t.outputTokens;
+    r.calls += 1;
+    if (t.source === 'estimated') r.source = 'estimated'; // one estimate makes the total an estimate
+    r.lastAt = Math.max(r.lastAt, t.at);
+    if (t.runName) r.name = t.runName;
+    if (t.runStatus && t.at >= r.statusAt) {
+      r.status = t.runStatus;
+      r.statusAt = t.at;
+    }
+    for (const [name, n] of Object.entries(t.toolCalls ?? {})) r.tally.set(name, (r.tally.get(name) ?? 0) + n);
+  }
+  return [...runs.values()]
+    .map(({ tally, statusAt: _s, ...r }) => ({
+      ...r,
+      tools: [...tally].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    }))
+    .sort((a, b) => b.lastAt - a.lastAt);
 }

@@ -1,7 +1,9 @@
+import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { getDb } from '@/utils/db';
 import { lastDays } from '@/utils/day';
-import { healthOf, summariseUsage, type UsageSummary } from '@/utils/metrics';
+import { healthOf, summariseRuns, summariseUsage, type RunSummary, type UsageSummary } from '@/utils/metrics';
+import { AgentRuns } from '@/components/AgentRuns';
 import type { SiteHealth } from '@/utils/records';
 import { siteLabel } from '@/utils/sites';
 import { UsageChart } from '@/components/UsageChart';
@@ -16,17 +18,20 @@ import { formatTokens } from '@/utils/format';
 interface PopupData {
   summary: UsageSummary;
   health: SiteHealth[];
+  runs: RunSummary[];
 }
 
-/** Reads only the last 7 days of rollups: O(days × sites), whatever the history's size. */
+/** Reads only the last 7 days of rollups and runs: O(days × sites), whatever the history's size. */
 async function loadPopupData(): Promise<PopupData> {
   const days = lastDays(7);
   const db = getDb();
-  const [rows, health] = await Promise.all([
+  const [rows, health, runTurns] = await Promise.all([
     db.daily.where('day').between(days[0]!, days[6]!, true, true).toArray(),
     db.health.toArray(),
+    // Only rows that name an agent run are in this index, so this stays small whatever the history.
+    db.turns.where('[day+runId]').between([days[0]!, Dexie.minKey], [days[6]!, Dexie.maxKey], true, true).toArray(),
   ]);
-  return { summary: summariseUsage(rows, days), health };
+  return { summary: summariseUsage(rows, days), health, runs: summariseRuns(runTurns) };
 }
 
 export function App() {
@@ -83,6 +88,8 @@ export function App() {
           </section>
 
           <UsageChart series={summary.series} palette={palette} />
+
+          <AgentRuns runs={data.runs} />
 
           <section aria-label="By site">
             <table className="sites">

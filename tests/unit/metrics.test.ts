@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { healthOf, summariseUsage } from '@/utils/metrics';
-import type { DailyTotal } from '@/utils/records';
+import { healthOf, summariseRuns, summariseUsage } from '@/utils/metrics';
+import type { DailyTotal, Turn } from '@/utils/records';
 
 const A = 'https://ai.acme.example';
 const B = 'http://127.0.0.1:5566';
@@ -50,5 +50,63 @@ describe('healthOf', () => {
     [{ site: A, unrecognised: 3, rejected: 0, lastRecognisedAt: 10, lastUnrecognisedAt: 9 }, 'ok'],
   ])('%o → %s', (h, kind) => {
     expect(healthOf(h).kind).toBe(kind);
+  });
+});
+
+describe('summariseRuns', () => {
+  const turn = (over: Partial<Turn>): Turn => ({
+    id: Math.random().toString(36),
+    site: A,
+    day: '2026-11-25',
+    at: 1000,
+    format: 'usage-json',
+    transport: 'fetch',
+    inputTokens: 0,
+    outputTokens: 0,
+    source: 'exact',
+    status: 'complete',
+    apiOrigin: A,
+    ...over,
+  });
+
+  it('groups calls by run, adds their tokens and tool calls, and keeps the latest status', () => {
+    const runs = summariseRuns([
+      turn({
+        runId: 'job_1',
+        at: 1,
+        inputTokens: 100,
+        outputTokens: 10,
+        runStatus: 'running',
+        toolCalls: { 'email.move': 2 },
+      }),
+      turn({
+        runId: 'job_1',
+        at: 5,
+        inputTokens: 50,
+        outputTokens: 5,
+        runStatus: 'completed',
+        runName: 'Triage inbox',
+        toolCalls: { 'email.move': 9, 'email.label': 1 },
+      }),
+      turn({ runId: 'job_2', at: 3, inputTokens: 7, outputTokens: 3, runStatus: 'failed', source: 'estimated' }),
+      turn({ at: 9, inputTokens: 999 }), // not part of any run
+    ]);
+    expect(runs).toEqual([
+      {
+        site: A,
+        runId: 'job_1',
+        name: 'Triage inbox',
+        status: 'completed',
+        tokens: 165,
+        source: 'exact',
+        calls: 2,
+        lastAt: 5,
+        tools: [
+          ['email.move', 11],
+          ['email.label', 1],
+        ],
+      },
+      { site: A, runId: 'job_2', status: 'failed', tokens: 10, source: 'estimated', calls: 1, lastAt: 3, tools: [] },
+    ]);
   });
 });

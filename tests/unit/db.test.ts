@@ -1,0 +1,46 @@
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { TokenwiseDB } from '@/utils/db';
+import { SITE } from './helpers';
+
+const turn = (id: string, runId?: string) => ({
+  id,
+  site: SITE,
+  day: '2026-11-25',
+  at: 1,
+  format: 'openai-chat',
+  transport: 'fetch',
+  inputTokens: 1,
+  outputTokens: 2,
+  source: 'exact',
+  status: 'complete',
+  apiOrigin: SITE,
+  ...(runId ? { runId } : {}),
+});
+
+describe('TokenwiseDB upgrades', () => {
+  it('opens a version-1 database with every row intact and the v2 run index built', async () => {
+    const name = `upgrade-${Math.random()}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores({ turns: 'id, [site+day], day, at', daily: 'id, day, site', health: 'site' });
+    await v1.table('turns').bulkAdd([turn('a'), turn('b', 'job_1'), turn('c', 'job_2')]);
+    await v1
+      .table('daily')
+      .add({ id: 'd', day: '2026-11-25', site: SITE, source: 'exact', inputTokens: 3, outputTokens: 6, turns: 3 });
+    v1.close();
+
+    const db = new TokenwiseDB(name);
+    expect(await db.turns.count()).toBe(3);
+    expect(await db.daily.count()).toBe(1);
+    const runs = await db.turns
+      .where('[day+runId]')
+      .between(['2026-11-25', Dexie.minKey], ['2026-11-25', Dexie.maxKey])
+      .toArray();
+    expect(runs.map((r) => r.runId).sort()).toEqual(['job_1', 'job_2']);
+    db.close();
+    // A second open is a no-op.
+    const again = new TokenwiseDB(name);
+    expect(await again.turns.count()).toBe(3);
+    again.close();
+  });
+});
