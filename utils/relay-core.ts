@@ -18,7 +18,13 @@ export interface RelayDeps {
   sendHealth?: (msg: ContentMessage) => Promise<unknown>;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
+  /** Runs `fn` when the page goes away (default: the window's `pagehide`), so pending health is not lost. */
+  onPageHide?: (fn: () => void) => void;
 }
+
+const onWindowPageHide = (fn: () => void) => {
+  if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('pagehide', fn);
+};
 
 export function createRelay(deps: RelayDeps) {
   const now = deps.now ?? (() => Date.now());
@@ -40,17 +46,25 @@ export function createRelay(deps: RelayDeps) {
     return true;
   };
 
+  /** Sends what the counters hold now (nothing when they are empty). */
+  const flushHealth = () => {
+    if (unrecognised === 0 && rejected === 0) return;
+    const msg: ContentMessage = { type: 'health', site: deps.site, unrecognised, rejected, lastContentType };
+    unrecognised = 0;
+    rejected = 0;
+    void sendHealth(msg).catch(() => {}); // best effort: health counters are advisory
+  };
+
   const reportHealthSoon = () => {
     if (healthScheduled) return;
     healthScheduled = true;
     setTimer(() => {
       healthScheduled = false;
-      const msg: ContentMessage = { type: 'health', site: deps.site, unrecognised, rejected, lastContentType };
-      unrecognised = 0;
-      rejected = 0;
-      void sendHealth(msg).catch(() => {}); // best effort: health counters are advisory
+      flushHealth();
     }, HEALTH_REPORT_MS);
   };
+  // A page closed or navigated away within the report delay would otherwise take its counts with it.
+  (deps.onPageHide ?? onWindowPageHide)(flushHealth);
 
   /** Handles one message from the page's world. Returns what happened, for tests and dev logging. */
   function receive(data: unknown): 'stored' | 'rejected' | 'limited' | 'noted' {

@@ -2,6 +2,7 @@
  * Real Chromium with the unpacked demo build loaded (playwright-core drives Debian's chromium; never
  * `playwright install`). Recipes: ../shared/docs/e2e.md and permission-flow.md.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,8 +48,15 @@ export async function launch(opts: LaunchOptions = {}): Promise<ExtBrowser> {
       ...(opts.args ?? []),
     ],
   });
-  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
-  const extId = new URL(sw.url()).host;
+  let extId: string;
+  try {
+    extId = await findExtensionId(ctx, extDir);
+  } catch (e) {
+    // A failed launch must not leave the browser or a temporary profile behind.
+    await ctx.close().catch(() => {});
+    if (!opts.profile) rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
   return {
     ctx,
     extId,
@@ -64,6 +72,34 @@ export async function launch(opts: LaunchOptions = {}): Promise<ExtBrowser> {
   };
 }
 
+/**
+ * An unpacked extension's id is derived from the absolute path of its folder: the first 32 hex digits of
+ * its SHA-256, each mapped 0-f → a-p.
+ */
+export function extensionIdForPath(dir: string): string {
+  const hex = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+/**
+ * Waits for the extension's service worker. On a cold start (first launch after a build, busy machine) its
+ * `serviceworker` event is sometimes not reported in time; then wake the worker by opening one of its pages.
+ */
+async function findExtensionId(ctx: BrowserContext, extDir: string): Promise<string> {
+  const expected = extensionIdForPath(extDir);
+  const ours = () => ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${expected}/`));
+  const first = ours() ?? (await ctx.waitForEvent('serviceworker', { timeout: 10_000 }).catch(() => undefined));
+  if (first) return new URL(first.url()).host;
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`chrome-extension://${expected}/popup.html`);
+    const sw = ours() ?? (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
+    return new URL(sw.url()).host;
+  } finally {
+    await page.close();
+  }
+}
+
 /** Stops the extension's service worker as Chromium would when idle (CDP Target.closeTarget). */
 export async function stopWorker(b: ExtBrowser): Promise<boolean> {
   const page = b.ctx.pages()[0] ?? (await b.ctx.newPage());
@@ -72,7 +108,9 @@ export async function stopWorker(b: ExtBrowser): Promise<boolean> {
     const { targetInfos } = (await cdp.send('Target.getTargets')) as {
       targetInfos: Array<{ targetId: string; type: string; url: string }>;
     };
-    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${b.extId}/`));
+    const sw = targetInfos.find(
+      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${b.extId}/`),
+    );
     if (!sw) return false;
     await cdp.send('Target.closeTarget', { targetId: sw.targetId });
     return true;
@@ -128,7 +166,9 @@ export async function readTable<T = unknown>(page: Page, table: string): Promise
 
 /** Reads the outbox entries left in the extension's storage.local. */
 export async function readOutbox(page: Page): Promise<string[]> {
-  return page.evaluate(async () => Object.keys(await chrome.storage.local.get(null)).filter((k) => k.startsWith('outbox:')));
+  return page.evaluate(async () =>
+    Object.keys(await chrome.storage.local.get(null)).filter((k) => k.startsWith('outbox:')),
+  );
 }
 
 /** Polls until `check` returns a truthy value or the time runs out; returns the last value. */

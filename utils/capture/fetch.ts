@@ -22,12 +22,40 @@ function describe(args: unknown[]): CallMeta {
   };
 }
 
-async function tap(response: Response, meta: CallMeta, post: Post): Promise<void> {
+/**
+ * The Response and Headers members we use, bound when the hook installs (document_start, before any page
+ * script). A page that later replaces `Response.prototype.clone` or the body getters must neither see our
+ * calls nor have a broken replacement (one that returns the response itself) lock its own body.
+ */
+interface Natives {
+  clone: (this: Response) => Response;
+  body: (this: Response) => ReadableStream<Uint8Array> | null;
+  bodyUsed: (this: Response) => boolean;
+  headers: (this: Response) => Headers;
+  get: (this: Headers, name: string) => string | null;
+}
+
+function bindNatives(): Natives | undefined {
+  if (typeof Response !== 'function' || typeof Headers !== 'function') return undefined;
+  const getter = (name: string) => Object.getOwnPropertyDescriptor(Response.prototype, name)?.get;
+  const n = {
+    clone: Response.prototype.clone,
+    body: getter('body'),
+    bodyUsed: getter('bodyUsed'),
+    headers: getter('headers'),
+    get: Headers.prototype.get,
+  };
+  return typeof n.clone === 'function' && n.body && n.bodyUsed && n.headers && typeof n.get === 'function'
+    ? (n as Natives)
+    : undefined;
+}
+
+async function tap(response: Response, meta: CallMeta, post: Post, n: Natives): Promise<void> {
   if (!isWorthReading(meta.url)) return;
-  const contentType = response.headers.get('content-type') ?? '';
+  const contentType = apply(n.get, apply(n.headers, response, []), ['content-type']) ?? '';
   const parser = createBodyParser(contentType);
-  if (!parser || !response.body || response.bodyUsed) return;
-  const copy = response.clone().body;
+  if (!parser || !apply(n.body, response, []) || apply(n.bodyUsed, response, [])) return;
+  const copy = apply(n.body, apply(n.clone, response, []), []);
   if (!copy) return;
   const outcome = await feedStream(copy, parser);
   finishAndReport(parser, outcome.aborted, meta, contentType, post, outcome.firstByteAt);
@@ -35,7 +63,8 @@ async function tap(response: Response, meta: CallMeta, post: Post): Promise<void
 
 export function wrapFetch(win: typeof globalThis, post: Post): void {
   const native = win.fetch;
-  if (typeof native !== 'function') return;
+  const natives = bindNatives();
+  if (typeof native !== 'function' || !natives) return;
   // A Proxy keeps name, length and the native toString, so pages that inspect fetch see no difference.
   win.fetch = new Proxy(native, {
     apply(target, thisArg, args: unknown[]) {
@@ -43,7 +72,7 @@ export function wrapFetch(win: typeof globalThis, post: Post): void {
       try {
         const meta = describe(args);
         promise.then(
-          (res) => tap(res, meta, post).catch(() => {}),
+          (res) => tap(res, meta, post, natives).catch(() => {}),
           () => {}, // the page handles its own rejection; ours must never surface
         );
       } catch {
