@@ -2,7 +2,7 @@
 import { createBodyParser } from '../parsers';
 import { feedStream } from './read-stream';
 import { isWorthReading } from './filters';
-import { currentGesture, finishAndReport, requestBodyOf, type CallMeta, type Post } from './report';
+import { currentGesture, finishAndReport, requestBodyOf, trace, type CallMeta, type Post } from './report';
 
 const apply = Reflect.apply;
 
@@ -51,10 +51,14 @@ function bindNatives(): Natives | undefined {
 }
 
 async function tap(response: Response, meta: CallMeta, post: Post, n: Natives): Promise<void> {
-  if (!isWorthReading(meta.url)) return;
   const contentType = apply(n.get, apply(n.headers, response, []), ['content-type']) ?? '';
+  if (!isWorthReading(meta.url)) return trace(meta, contentType, 'skipped', { reason: 'static asset' });
   const parser = createBodyParser(contentType);
-  if (!parser || !apply(n.body, response, []) || apply(n.bodyUsed, response, [])) return;
+  if (!parser)
+    return trace(meta, contentType, 'not-read', { reason: `content type ${contentType || '(none)'} is not read` });
+  if (!apply(n.body, response, []) || apply(n.bodyUsed, response, [])) {
+    return trace(meta, contentType, 'not-read', { reason: 'no body' });
+  }
   const copy = apply(n.body, apply(n.clone, response, []), []);
   if (!copy) return;
   const outcome = await feedStream(copy, parser);
