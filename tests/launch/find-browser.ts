@@ -38,7 +38,7 @@ export const QUIET_FLAGS = [
   '--disable-client-side-phishing-detection',
   '--metrics-recording-only',
   '--no-pings',
-  '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
+  '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying',
 ];
 
 /** Chromium refuses to start its sandbox as root (CI and this machine run as root). */

@@ -56,15 +56,21 @@ async function main() {
   console.log(`Opened ${browserPath} with Tokenwise loaded (temporary profile ${profile}).`);
   console.log('Chat in the demo tool, then click the Tokenwise toolbar icon. Press Ctrl+C to stop.\n');
 
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     child.kill('SIGTERM');
+    // Chromium writes to its profile until it exits: wait (briefly) before deleting the profile.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     await demo.close();
     rmSync(profile, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  child.on('exit', () => void stop());
+  void exited.then(stop);
 }
 
 void main();
