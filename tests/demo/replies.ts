@@ -125,3 +125,29 @@ export function countInputTokens(messageTexts: readonly string[]): number {
   for (const t of messageTexts) n += countWords(t) + 4;
   return n;
 }
+
+const TITLE_STOPWORDS = new Set(
+  (
+    'a an the and or but of to for from in on at by with about into over under our your my their its this that these ' +
+    'those is are was were be been being do does did can could should would will shall may might must how what why ' +
+    'when where which who whom me we us you i it they them he she please some any just as so if then than ' +
+    'there here let lets make help tell give get need want'
+  ).split(' '),
+);
+
+const TITLE_FILLERS = ['Quick', 'Question', 'Notes'];
+
+/**
+ * The "auto-title" reply: a deterministic 3-5 word title for a conversation, built from the significant
+ * words of its first user message (title-cased, punctuation dropped).
+ */
+export function demoTitle(firstUserMessage: string): string {
+  const words = firstUserMessage
+    .replace(/[^A-Za-z0-9' -]+/g, ' ')
+    .split(/\s+/)
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter((w) => w !== '' && !TITLE_STOPWORDS.has(w.toLowerCase()));
+  const picked = words.slice(0, 5);
+  for (let i = 0; picked.length < 3; i++) picked.push(TITLE_FILLERS[i] as string);
+  return picked.map((w) => (/^[a-z]/.test(w) ? w[0]!.toUpperCase() + w.slice(1) : w)).join(' ');
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemo, type DemoServer, type UsageLogEntry } from '../demo/server.ts';
-import { countInputTokens, demoReply, splitPieces } from '../demo/replies.ts';
+import { countInputTokens, demoReply, demoTitle, splitPieces } from '../demo/replies.ts';
+import { planJob, toolCallTokens, toolResultTokens, type AgentJob } from '../demo/agents.ts';
 
 interface SseEvent {
   event?: string;
@@ -453,5 +454,472 @@ describe('aborts and replays', () => {
     // Same prompt and same id: byte-identical apart from timestamps.
     const strip = (s: string): string => s.replace(/"(created|created_at)":\d+/g, '');
     expect(strip(againText)).toBe(strip(firstText));
+  });
+});
+
+describe('kind and the hidden auto-title call', () => {
+  const TITLE_PROMPT = 'Write a 3-5 word title for this conversation. Reply with the title only.';
+  const titleMessages = [
+    { role: 'system', content: TITLE_PROMPT },
+    { role: 'user', content: PROMPT },
+    { role: 'assistant', content: demoReply(PROMPT) },
+  ];
+
+  it('makes deterministic 3-5 word titles', () => {
+    expect(demoTitle(PROMPT)).toBe('Roll Out AI Tools Support');
+    expect(demoTitle('hi')).toBe('Hi Quick Question');
+    for (const p of [PROMPT, 'Summarise the key points from our Q3 planning notes', 'x', '']) {
+      const n = demoTitle(p).split(' ').length;
+      expect(n).toBeGreaterThanOrEqual(3);
+      expect(n).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('an x-demo-kind: title request answers with a title and is logged as kind title, with exact usage', async () => {
+    const res = await post(
+      `${chat}/v1/chat/completions?delayMs=0`,
+      { model: 'demo-gpt-4o-mini', messages: titleMessages, stream: false, max_tokens: 16 },
+      { 'x-demo-kind': 'title' },
+    );
+    const j: Json = await res.json();
+    expect(j.choices[0].message.content).toBe(demoTitle(PROMPT));
+    const e = entryFor(j.id);
+    expect(e).toMatchObject({ kind: 'title', format: 'openai-chat', model: 'demo-gpt-4o-mini', usageSent: true });
+    expect(j.usage.prompt_tokens).toBe(e.inputTokens);
+    expect(j.usage.completion_tokens).toBe(e.outputTokens);
+    expect(e.inputTokens).toBe(countInputTokens(titleMessages.map((m) => m.content)));
+    expect(e.outputTokens).toBe(demoTitle(PROMPT).split(' ').length);
+  });
+
+  it('body metadata.kind = "title" works too (cross-origin, header allowed by CORS); normal turns are kind chat', async () => {
+    const pre = await fetch(`${demo.apiOrigin}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: {
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-demo-kind',
+      },
+    });
+    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-demo-kind');
+    const t: Json = await (
+      await post(`${demo.apiOrigin}/v1/chat/completions?delayMs=0`, {
+        messages: titleMessages,
+        metadata: { kind: 'title' },
+      })
+    ).json();
+    expect(entryFor(t.id)).toMatchObject({ kind: 'title', origin: 'cross' });
+    const c: Json = await (await post(`${chat}/v1/chat/completions?delayMs=0`, { messages: MESSAGES })).json();
+    expect(entryFor(c.id).kind).toBe('chat');
+  });
+
+  it('the chat UI makes the title call after the first reply (and can be told not to)', async () => {
+    const js = await (await fetch(`${chat}/app.js`)).text();
+    expect(js).toContain("'x-demo-kind': 'title'");
+    expect(js).toContain('autotitle');
+    const html = await (await fetch(demo.chatUrl)).text();
+    for (const v of ['ollama', 'ollama-generate', 'ai-sdk-data', 'ai-sdk-data-steps']) {
+      expect(html).toContain(`<option value="${v}">`);
+    }
+    expect(html).toContain('id="agents-link"');
+    expect(html).toContain(JSON.stringify(demo.agentUrl));
+  });
+});
+
+function ndjson(text: string): Json[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+describe('Ollama /api/chat and /api/generate', () => {
+  it('/api/chat streams NDJSON by default; the final line carries prompt_eval_count / eval_count = the log', async () => {
+    const res = await post(`${chat}/api/chat?delayMs=0`, { model: 'llama3.2:3b', messages: MESSAGES });
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+    const id = res.headers.get('x-demo-response-id')!;
+    expect(id).toMatch(/^ollama-/);
+    const lines = ndjson(await res.text());
+    const last = lines.at(-1);
+    const body = lines.slice(0, -1);
+    for (const l of body) {
+      expect(Object.keys(l)).toEqual(['model', 'created_at', 'message', 'done']);
+      expect(l).toMatchObject({ model: 'llama3.2:3b', message: { role: 'assistant' }, done: false });
+      expect(new Date(l.created_at).toISOString()).toBe(l.created_at);
+    }
+    expect(body.map((l) => l.message.content).join('')).toBe(demoReply(PROMPT));
+    expect(last).toMatchObject({
+      model: 'llama3.2:3b',
+      message: { role: 'assistant', content: '' },
+      done: true,
+      done_reason: 'stop',
+    });
+    for (const k of ['total_duration', 'load_duration', 'prompt_eval_duration', 'eval_duration']) {
+      expect(Number.isInteger(last[k]) && last[k] > 0, k).toBe(true);
+    }
+    expect(last.total_duration).toBeGreaterThanOrEqual(last.load_duration + last.prompt_eval_duration);
+    const e = entryFor(id);
+    expect(e).toMatchObject({ route: '/api/chat', format: 'ollama', kind: 'chat', usageSent: true, aborted: false });
+    expect(last.prompt_eval_count).toBe(e.inputTokens);
+    expect(last.eval_count).toBe(e.outputTokens);
+    expect(e.inputTokens).toBe(countInputTokens(['You are Acme Assist.', PROMPT]));
+    expect(e.outputTokens).toBe(body.length);
+  });
+
+  it('/api/generate uses `response` and counts system + prompt; stream: false gives one object', async () => {
+    const res = await post(`${chat}/api/generate?delayMs=0`, { prompt: PROMPT, system: 'You are Acme Assist.' });
+    const lines = ndjson(await res.text());
+    expect(lines.slice(0, -1).every((l) => typeof l.response === 'string' && l.done === false)).toBe(true);
+    expect(
+      lines
+        .slice(0, -1)
+        .map((l) => l.response)
+        .join(''),
+    ).toBe(demoReply(PROMPT));
+    const last = lines.at(-1);
+    expect(last).toMatchObject({ model: 'demo-llama3.2:3b', response: '', done: true, done_reason: 'stop' });
+    expect('message' in last).toBe(false);
+    const e = entryFor(res.headers.get('x-demo-response-id')!);
+    expect(e).toMatchObject({ route: '/api/generate', format: 'ollama', usageSent: true });
+    expect([last.prompt_eval_count, last.eval_count]).toEqual([e.inputTokens, e.outputTokens]);
+    expect(e.inputTokens).toBe(countInputTokens(['You are Acme Assist.', PROMPT]));
+
+    const single = await post(`${chat}/api/chat?delayMs=0`, { messages: MESSAGES, stream: false });
+    expect(single.headers.get('content-type')).toMatch(/^application\/json/);
+    const j: Json = await single.json();
+    expect(j).toMatchObject({ message: { role: 'assistant', content: demoReply(PROMPT) }, done: true });
+    const e2 = entryFor(single.headers.get('x-demo-response-id')!);
+    expect([j.prompt_eval_count, j.eval_count]).toEqual([e2.inputTokens, e2.outputTokens]);
+  });
+
+  it('cross-origin: CORS exposes x-demo-response-id; errors use Ollama’s { error } shape', async () => {
+    const res = await post(`${demo.apiOrigin}/api/chat?delayMs=0`, { messages: MESSAGES });
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-demo-response-id');
+    await res.text();
+    expect(demo.log[0]).toMatchObject({ format: 'ollama', origin: 'cross', usageSent: true });
+    const err = await post(`${chat}/api/chat?error=500`, { messages: MESSAGES });
+    expect(err.status).toBe(500);
+    expect(typeof ((await err.json()) as Json).error).toBe('string');
+  });
+});
+
+function dataStream(text: string): Array<[string, Json]> {
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const i = l.indexOf(':');
+      return [l.slice(0, i), JSON.parse(l.slice(i + 1))] as [string, Json];
+    });
+}
+
+describe('Vercel AI SDK data stream /api/ai-sdk/chat', () => {
+  it('one step: f:, 0: text parts, e:, d: with usage equal to the log', async () => {
+    const res = await post(`${chat}/api/ai-sdk/chat?delayMs=0`, {
+      id: 'chat-1',
+      messages: [{ id: 'u1', role: 'user', content: '', parts: [{ type: 'text', text: PROMPT }] }],
+    });
+    expect(res.headers.get('x-vercel-ai-data-stream')).toBe('v1');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    const parts = dataStream(await res.text());
+    const codes = parts.map(([c]) => c);
+    expect(codes[0]).toBe('f');
+    expect(codes.slice(-2)).toEqual(['e', 'd']);
+    expect(new Set(codes.slice(1, -2))).toEqual(new Set(['0']));
+    const messageId = parts[0]![1].messageId;
+    expect(messageId).toMatch(/^msg-/);
+    expect(
+      parts
+        .filter(([c]) => c === '0')
+        .map(([, v]) => v)
+        .join(''),
+    ).toBe(demoReply(PROMPT));
+    const e = entryFor(messageId);
+    expect(e).toMatchObject({ format: 'ai-sdk', route: '/api/ai-sdk/chat', usageSent: true, steps: 1, toolCalls: {} });
+    expect(parts.at(-2)![1]).toEqual({
+      finishReason: 'stop',
+      usage: { promptTokens: e.inputTokens, completionTokens: e.outputTokens },
+      isContinued: false,
+    });
+    expect(parts.at(-1)![1]).toEqual({
+      finishReason: 'stop',
+      usage: { promptTokens: e.inputTokens, completionTokens: e.outputTokens },
+    });
+    expect(e.inputTokens).toBe(countInputTokens([PROMPT])); // parts are read when content is empty
+  });
+
+  it('?steps=2: tool call (9:), result (a:), an e: per step, and d: carrying the total', async () => {
+    const res = await post(`${chat}/api/ai-sdk/chat?steps=2&delayMs=0`, { messages: MESSAGES.slice(1) });
+    const parts = dataStream(await res.text());
+    const codes = parts.map(([c]) => c);
+    expect(codes.slice(0, 5)).toEqual(['f', '9', 'a', 'e', 'f']);
+    const call = parts[1]![1];
+    expect(call).toMatchObject({ toolName: 'search.docs', args: { query: PROMPT } });
+    expect(parts[2]![1].toolCallId).toBe(call.toolCallId);
+    const steps = parts.filter(([c]) => c === 'e').map(([, v]) => v);
+    expect(steps.map((s) => s.finishReason)).toEqual(['tool-calls', 'stop']);
+    const d = parts.at(-1)![1];
+    expect(parts.at(-1)![0]).toBe('d');
+    expect(d.usage.promptTokens).toBe(steps[0].usage.promptTokens + steps[1].usage.promptTokens);
+    expect(d.usage.completionTokens).toBe(steps[0].usage.completionTokens + steps[1].usage.completionTokens);
+    const e = entryFor(parts[0]![1].messageId);
+    expect(e).toMatchObject({ steps: 2, toolCalls: { 'search.docs': 1 }, usageSent: true, aborted: false });
+    expect([d.usage.promptTokens, d.usage.completionTokens]).toEqual([e.inputTokens, e.outputTokens]);
+    // The deterministic rule: step 2 sees step 1's input + the tool call + its result.
+    const callOut = toolCallTokens('search.docs', JSON.stringify(call.args));
+    expect(steps[0].usage).toEqual({ promptTokens: countInputTokens([PROMPT]), completionTokens: callOut });
+    expect(steps[1].usage.promptTokens).toBe(
+      steps[0].usage.promptTokens + callOut + toolResultTokens(JSON.stringify(parts[2]![1].result)),
+    );
+    expect(steps[1].usage.completionTokens).toBe(splitPieces(demoReply(PROMPT), false).length);
+  });
+
+  it.each([
+    ['/api/chat', { messages: MESSAGES }],
+    ['/api/ai-sdk/chat', { messages: MESSAGES }],
+    ['/api/ai-sdk/chat?steps=2', { messages: MESSAGES }],
+  ] as const)('%s: a client abort mid-stream is logged once as aborted, without usage', async (route, body) => {
+    const full = splitPieces(demoReply(PROMPT), false).length;
+    const controller = new AbortController();
+    const sep = route.includes('?') ? '&' : '?';
+    const res = await post(`${chat}${route}${sep}delayMs=30`, body, {}, controller.signal);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    while ((seen.match(/\n/g) ?? []).length < 10) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value, { stream: true });
+    }
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    const entry = await waitFor(() => demo.log[0]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(demo.log).toHaveLength(1);
+    expect(entry).toMatchObject({ aborted: true, usageSent: false });
+    expect(entry.outputTokens).toBeGreaterThan(0);
+    expect(entry.outputTokens).toBeLessThan(full);
+  });
+});
+
+describe('agent console and job API', () => {
+  const agent = (): string => demo.agentUrl.replace(/\/$/, '');
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const getJob = async (id: string, origin = agent()): Promise<AgentJob> =>
+    (await (await fetch(`${origin}/api/jobs/${id}`)).json()) as AgentJob;
+  const startJob = async (body: unknown, query = '?speed=fast', origin = agent()): Promise<AgentJob> => {
+    const res = await post(`${origin}/api/jobs${query}`, body);
+    expect(res.status).toBe(200);
+    return (await res.json()) as AgentJob;
+  };
+  /** Poll like the console does (faster), returning every snapshot until the job finishes. */
+  const pollUntilDone = async (id: string, origin = agent()): Promise<AgentJob[]> => {
+    const snaps: AgentJob[] = [];
+    for (const end = Date.now() + 10_000; Date.now() < end;) {
+      const j = await getJob(id, origin);
+      snaps.push(j);
+      if (!['queued', 'in_progress'].includes(j.status)) return snaps;
+      await sleep(25);
+    }
+    throw new Error('job did not finish');
+  };
+  const jobEntries = (id: string): UsageLogEntry[] => demo.log.filter((e) => e.id === id);
+
+  it('serves the console on its own 127.0.0.1 origin with stable selectors and the config injected', async () => {
+    const u = new URL(demo.agentUrl);
+    expect(u.hostname).toBe('127.0.0.1');
+    expect(demo.agentUrl.endsWith('/')).toBe(true);
+    expect(u.origin).not.toBe(new URL(demo.chatUrl).origin);
+    expect(u.port).not.toBe(new URL(demo.apiOrigin).port);
+    const html = await (await fetch(demo.agentUrl)).text();
+    for (const sel of ['id="run-job"', 'id="cancel-job"', 'id="jobs"', 'id="job-detail"', 'id="instruction"']) {
+      expect(html).toContain(sel);
+    }
+    for (const t of ['triage-inbox', 'standup-slack', 'update-deps', 'custom']) expect(html).toContain(`value="${t}"`);
+    expect(html).toContain(JSON.stringify(demo.chatUrl));
+    for (const p of ['/agents.js', '/agents.css', '/style.css', '/favicon.svg']) {
+      expect((await fetch(agent() + p)).status, p).toBe(200);
+    }
+    expect((await fetch(`${agent()}/__demo/log`)).status).toBe(404);
+    expect((await fetch(`${agent()}/v1/chat/completions`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('a job advances queued → in_progress → completed; polling returns the same id with growing cumulative usage', async () => {
+    const created = await startJob({ template: 'triage-inbox' });
+    expect(created).toMatchObject({
+      object: 'agent.run',
+      name: 'Triage my inbox',
+      status: 'queued',
+      model: 'demo-gpt-4o',
+      usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+      steps: [],
+    });
+    expect(created.id).toMatch(/^job_/);
+    expect(typeof created.created_at).toBe('number');
+    expect(jobEntries(created.id)).toHaveLength(1);
+    expect(jobEntries(created.id)[0]).toMatchObject({ status: 'queued', inputTokens: 0, outputTokens: 0 });
+
+    const snaps = await pollUntilDone(created.id);
+    expect(new Set(snaps.map((s) => s.id))).toEqual(new Set([created.id]));
+    expect(snaps.some((s) => s.status === 'in_progress')).toBe(true);
+    for (let i = 1; i < snaps.length; i++) {
+      expect(snaps[i]!.usage.input_tokens).toBeGreaterThanOrEqual(snaps[i - 1]!.usage.input_tokens);
+      expect(snaps[i]!.usage.output_tokens).toBeGreaterThanOrEqual(snaps[i - 1]!.usage.output_tokens);
+      expect(snaps[i]!.steps.length).toBeGreaterThanOrEqual(snaps[i - 1]!.steps.length);
+    }
+    expect(new Set(snaps.map((s) => s.usage.total_tokens)).size).toBeGreaterThanOrEqual(3);
+
+    const final = snaps.at(-1)!;
+    expect(final.status).toBe('completed');
+    expect(typeof final.completed_at).toBe('number');
+    expect(final.steps.map((s) => [s.id, s.type, s.status])).toEqual([
+      ['step_1', 'tool_calls', 'completed'],
+      ['step_2', 'tool_calls', 'completed'],
+      ['step_3', 'tool_calls', 'completed'],
+      ['step_4', 'message_creation', 'completed'],
+    ]);
+    const move = final.steps[1]!.tool_calls![0]!;
+    expect(move).toMatchObject({ id: 'call_2', type: 'function', function: { name: 'email.move' } });
+    expect(JSON.parse(move.function.arguments)).toEqual({ id: 'm1', folder: 'Receipts' });
+    expect(typeof move.function.output).toBe('string');
+    // Cumulative usage = the sum of every step's model call = the deterministic plan.
+    const plan = planJob('triage-inbox', final.instructions, false);
+    expect(final.steps.map((s) => [s.usage.input_tokens, s.usage.output_tokens])).toEqual(
+      plan.map((p) => [p.inputTokens, p.outputTokens]),
+    );
+    const sumIn = plan.reduce((n, p) => n + p.inputTokens, 0);
+    const sumOut = plan.reduce((n, p) => n + p.outputTokens, 0);
+    expect(final.usage).toEqual({ input_tokens: sumIn, output_tokens: sumOut, total_tokens: sumIn + sumOut });
+
+    // Ground truth: exactly one log entry for the job, updated in place to the final numbers.
+    const entries = jobEntries(final.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      format: 'agent-job',
+      route: '/api/jobs',
+      id: final.id,
+      jobId: final.id,
+      name: 'Triage my inbox',
+      model: 'demo-gpt-4o',
+      status: 'completed',
+      inputTokens: final.usage.input_tokens,
+      outputTokens: final.usage.output_tokens,
+      usageSent: true,
+      aborted: false,
+      origin: 'same',
+      steps: 4,
+      toolCalls: { 'email.search': 1, 'email.move': 3, 'email.label': 2 },
+    });
+  });
+
+  it('several jobs at once: one log entry per job with its final numbers; GET /api/jobs lists them', async () => {
+    const jobs = await Promise.all([
+      startJob({ template: 'standup-slack' }),
+      startJob({ template: 'triage-inbox' }),
+      startJob({ template: 'custom', instructions: 'Find last quarter churn numbers and summarise them' }),
+    ]);
+    const finals = await Promise.all(jobs.map(async (j) => (await pollUntilDone(j.id)).at(-1)!));
+    const list: Json = await (await fetch(`${agent()}/api/jobs`)).json();
+    expect(list.object).toBe('list');
+    expect(list.has_more).toBe(false);
+    const ids = list.data.map((j: AgentJob) => j.id);
+    for (const j of jobs) expect(ids).toContain(j.id);
+    expect(ids.indexOf(jobs[2]!.id)).toBeLessThan(ids.indexOf(jobs[0]!.id)); // newest first
+    expect(demo.log.filter((e) => e.format === 'agent-job')).toHaveLength(3);
+    for (const f of finals) {
+      expect(f.status).toBe('completed');
+      const [e] = jobEntries(f.id);
+      expect([e!.inputTokens, e!.outputTokens, e!.status]).toEqual([
+        f.usage.input_tokens,
+        f.usage.output_tokens,
+        'completed',
+      ]);
+    }
+    expect(jobEntries(finals[0]!.id)[0]!.toolCalls).toEqual({
+      'github.list_pull_requests': 1,
+      'jira.search_issues': 1,
+      'slack.post_message': 1,
+    });
+    expect(finals[2]!.template).toBe('custom');
+    expect(finals[2]!.steps[0]!.tool_calls![0]!.function.name).toBe('docs.search');
+  });
+
+  it('"Update dependency versions" fails at step 3 (tokens still counted); fail=0 lets it finish', async () => {
+    const failed = (await pollUntilDone((await startJob({ template: 'update-deps' })).id)).at(-1)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.last_error).toMatchObject({ code: 'tool_error' });
+    expect(failed.last_error!.message).toContain('npm test');
+    expect(failed.steps).toHaveLength(3);
+    expect(failed.steps[2]).toMatchObject({ status: 'failed', type: 'tool_calls' });
+    expect(failed.usage.total_tokens).toBeGreaterThan(0);
+    expect(jobEntries(failed.id)).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        inputTokens: failed.usage.input_tokens,
+        outputTokens: failed.usage.output_tokens,
+        toolCalls: { 'npm.outdated': 1, 'npm.update': 3, 'npm.test': 1 },
+      }),
+    ]);
+
+    const ok = (await pollUntilDone((await startJob({ template: 'update-deps' }, '?speed=fast&fail=0')).id)).at(-1)!;
+    expect(ok.status).toBe('completed');
+    expect(jobEntries(ok.id)[0]!.toolCalls!['github.create_pull_request']).toBe(1);
+    const forced = (await pollUntilDone((await startJob({ template: 'triage-inbox', fail: true })).id)).at(-1)!;
+    expect(forced.status).toBe('failed');
+  });
+
+  it('cancel stops a running job for good; its log entry keeps the tokens spent so far', async () => {
+    const job = await startJob({ template: 'triage-inbox' }, ''); // normal speed: several seconds
+    let running: AgentJob;
+    for (;;) {
+      running = await getJob(job.id);
+      if (running.steps.length >= 1) break;
+      await sleep(50);
+    }
+    expect(running.status).toBe('in_progress');
+    const res = await post(`${agent()}/api/jobs/${job.id}/cancel`, {});
+    expect(res.status).toBe(200);
+    const cancelled = (await res.json()) as AgentJob;
+    expect(cancelled.status).toBe('cancelled');
+    expect(typeof cancelled.cancelled_at).toBe('number');
+    await sleep(1500);
+    const later = await getJob(job.id);
+    expect(later.status).toBe('cancelled');
+    expect(later.usage).toEqual(cancelled.usage);
+    expect(later.steps).toHaveLength(cancelled.steps.length);
+    expect(later.usage.total_tokens).toBeGreaterThan(0);
+    expect(jobEntries(job.id)).toEqual([
+      expect.objectContaining({
+        status: 'cancelled',
+        inputTokens: later.usage.input_tokens,
+        outputTokens: later.usage.output_tokens,
+      }),
+    ]);
+    const again = await post(`${agent()}/api/jobs/${job.id}/cancel`, {});
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as Json).error.code).toBe('job_not_active');
+  });
+
+  it('rejects unknown jobs, templates and methods', async () => {
+    expect((await fetch(`${agent()}/api/jobs/job_nope`)).status).toBe(404);
+    expect((await post(`${agent()}/api/jobs/job_nope/cancel`, {})).status).toBe(404);
+    expect((await post(`${agent()}/api/jobs`, { template: 'nope' })).status).toBe(400);
+    expect((await post(`${agent()}/api/jobs`, {})).status).toBe(400);
+    expect((await fetch(`${agent()}/api/jobs/job_nope/cancel`)).status).toBe(405);
+    expect(demo.log).toHaveLength(0);
+  });
+
+  it('the job API also answers on the cross-origin API server with CORS (logged origin cross)', async () => {
+    const pre = await fetch(`${demo.apiOrigin}/api/jobs`, {
+      method: 'OPTIONS',
+      headers: { 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    expect(pre.status).toBe(204);
+    const res = await post(`${demo.apiOrigin}/api/jobs?speed=fast`, { template: 'standup-slack' });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const job = (await res.json()) as AgentJob;
+    const final = (await pollUntilDone(job.id, demo.apiOrigin)).at(-1)!;
+    expect(final.status).toBe('completed');
+    expect(jobEntries(job.id)).toEqual([expect.objectContaining({ origin: 'cross', status: 'completed' })]);
+    // Jobs are shared: the console's own server sees the same job.
+    expect((await getJob(job.id)).usage).toEqual(final.usage);
   });
 });

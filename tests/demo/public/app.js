@@ -1,9 +1,11 @@
 // Acme Assist - the Tokenwise demo internal AI tool. Plain browser JS, no build step.
-// It is a real client: it fetches the demo API, reads the body stream, decodes SSE and renders deltas.
+// It is a real client: it fetches the demo API, reads the body stream, decodes SSE / NDJSON / the AI SDK
+// data stream and renders deltas. After the first reply of a new conversation it makes one hidden,
+// non-streamed "auto-title" call and uses the answer as the conversation's title (?autotitle=0: off).
 (function () {
   'use strict';
 
-  /** @type {{ apiOrigin: string, chatOrigin?: string }} */
+  /** @type {{ apiOrigin: string, chatOrigin?: string, agentUrl?: string }} */
   const CONFIG = window.__DEMO_CONFIG__ || { apiOrigin: '' };
 
   const FORMATS = {
@@ -47,7 +49,42 @@
       usage: true,
       label: 'Anthropic Messages · SSE',
     },
+    ollama: {
+      kind: 'ollama',
+      path: '/api/chat',
+      model: 'demo-llama3.2:3b',
+      stream: true,
+      usage: true,
+      label: 'Ollama · /api/chat',
+    },
+    'ollama-generate': {
+      kind: 'ollama-generate',
+      path: '/api/generate',
+      model: 'demo-llama3.2:3b',
+      stream: true,
+      usage: true,
+      label: 'Ollama · /api/generate',
+    },
+    'ai-sdk-data': {
+      kind: 'ai-sdk',
+      path: '/api/ai-sdk/chat',
+      model: 'demo-gpt-4o',
+      stream: true,
+      usage: true,
+      label: 'Vercel AI SDK · data stream',
+    },
+    'ai-sdk-data-steps': {
+      kind: 'ai-sdk',
+      path: '/api/ai-sdk/chat?steps=2',
+      model: 'demo-gpt-4o',
+      stream: true,
+      usage: true,
+      label: 'Vercel AI SDK · with tool',
+    },
   };
+  const TITLE_MODEL = 'demo-gpt-4o-mini';
+  const TITLE_PROMPT =
+    'Write a 3-5 word title for this conversation. Reply with the title only: no quotes, no punctuation at the end.';
   const DEFAULT_FORMAT = 'openai-chat-sse';
 
   const KEYS = {
@@ -79,6 +116,7 @@
     prompt: /** @type {HTMLTextAreaElement} */ ($('prompt')),
     send: /** @type {HTMLButtonElement} */ ($('send')),
     stop: /** @type {HTMLButtonElement} */ ($('stop')),
+    agentsLink: /** @type {HTMLAnchorElement} */ ($('agents-link')),
   };
 
   // ------------------------------------------------------------------------------------------
@@ -113,6 +151,7 @@
   // A reload mid-stream leaves a message marked streaming; it can never finish now.
   for (const c of state.conversations) {
     for (const m of c.messages || []) if (m.status === 'streaming') m.status = 'stopped';
+    if (c.titleSource === 'pending') c.titleSource = 'prompt';
   }
 
   // URL params preselect the backend: ?format=anthropic-sse&cross=1
@@ -121,6 +160,7 @@
   if (params.has('cross')) state.settings.cross = /^(1|true|yes|on)$/i.test(params.get('cross') || '');
   if (!FORMATS[state.settings.format]) state.settings.format = DEFAULT_FORMAT;
   store(KEYS.settings, state.settings);
+  const autoTitle = !/^(0|false|no|off)$/i.test(params.get('autotitle') || '');
 
   let saveTimer = 0;
   function saveNow() {
@@ -208,6 +248,7 @@
     '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M12 2.5l1.9 5.2 5.3 1.9-5.3 1.9L12 16.7l-1.9-5.2-5.3-1.9 5.3-1.9L12 2.5zm6.2 11.3l.9 2.4 2.4.9-2.4.9-.9 2.4-.9-2.4-2.4-.9 2.4-.9.9-2.4z"/></svg>';
 
   function renderSettings() {
+    if (CONFIG.agentUrl) el.agentsLink.href = CONFIG.agentUrl;
     el.format.value = state.settings.format;
     el.cross.checked = !!state.settings.cross;
     el.apiHint.textContent = state.settings.cross
@@ -229,6 +270,8 @@
       open.dataset.id = c.id;
       open.textContent = c.title;
       open.title = c.title;
+      open.dataset.titleSource = c.titleSource || 'prompt';
+      if (c.titleResponseId) open.dataset.titleResponseId = c.titleResponseId;
       if (c.id === state.activeId) open.setAttribute('aria-current', 'page');
       const del = document.createElement('button');
       del.type = 'button';
@@ -246,6 +289,7 @@
   function metaText(m) {
     const f = FORMATS[m.format];
     const parts = [f ? f.label : m.format, m.cross ? 'cross-origin' : 'same origin'];
+    if (m.steps > 1) parts.push(`${m.steps} steps`);
     if (m.usage && typeof m.usage.output === 'number') {
       parts.push(`${m.usage.input ?? '?'} in · ${m.usage.output} out tokens`);
     } else if (m.status === 'done' && f && !f.usage) {
@@ -317,6 +361,17 @@
     if (m.status === 'error') {
       html += `<p class="msg-error" role="alert">${escapeHtml(m.error || 'Something went wrong.')}</p>`;
     }
+    if (m.tools && m.tools.length) {
+      const chips = m.tools
+        .map((t) => {
+          const q = t.args && typeof t.args.query === 'string' ? ` “${escapeHtml(t.args.query)}”` : '';
+          const st = t.done ? 'done' : 'running';
+          const verb = t.done ? 'Used' : 'Using';
+          return `<div class="tool-chip" data-tool="${escapeHtml(t.name)}" data-state="${st}"><span class="tool-dot" aria-hidden="true"></span>${verb} <code>${escapeHtml(t.name)}</code>${q}</div>`;
+        })
+        .join('');
+      html = chips + html;
+    }
     bubble.innerHTML = html;
     const meta = art.querySelector('.msg-meta');
     meta.textContent = '';
@@ -346,13 +401,19 @@
     }
   }
 
+  function renderTitle() {
+    const conv = activeConv();
+    el.title.textContent = conv ? conv.title : 'New chat';
+    el.title.dataset.titleSource = conv ? conv.titleSource || 'prompt' : 'none';
+    document.title = conv ? `${conv.title} · Acme Assist` : 'Acme Assist · Tokenwise demo';
+  }
+
   function renderThread() {
     const conv = activeConv();
     el.messages.textContent = '';
     const msgs = conv ? conv.messages : [];
     el.empty.hidden = msgs.length > 0;
-    el.title.textContent = conv ? conv.title : 'New chat';
-    document.title = conv ? `${conv.title} · Acme Assist` : 'Acme Assist · Tokenwise demo';
+    renderTitle();
     for (const m of msgs) el.messages.append(buildMessage(m));
     scrollToBottom(true);
   }
@@ -440,11 +501,41 @@
     }
   }
 
+  /** Yield the lines of a body (NDJSON, the AI SDK data stream), without their line breaks. */
+  async function* readLines(body) {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
+        let start = 0;
+        let idx;
+        while ((idx = buf.indexOf('\n', start)) !== -1) {
+          const line = buf.slice(start, idx).replace(/\r$/, '');
+          start = idx + 1;
+          if (line.trim()) yield line;
+        }
+        buf = buf.slice(start);
+      }
+      buf += decoder.decode();
+      if (buf.trim()) yield buf;
+    } finally {
+      try {
+        reader.releaseLock();
+      } catch {
+        /* already released */
+      }
+    }
+  }
+
   async function httpError(res) {
     let detail = '';
     try {
       const j = await res.json();
-      detail = (j && j.error && j.error.message) || '';
+      detail = (j && (typeof j.error === 'string' ? j.error : j.error && j.error.message)) || '';
     } catch {
       /* not JSON */
     }
@@ -452,13 +543,28 @@
   }
 
   /** Send the conversation and stream the reply into `msg`, calling `update()` as it changes. */
-  async function request(formatKey, cross, history, msg, signal, update) {
+  async function request(formatKey, cross, history, msg, signal, update, chatId) {
     const f = FORMATS[formatKey];
     const base = cross ? CONFIG.apiOrigin : '';
     let body;
     if (f.kind === 'openai-chat') {
       body = { model: f.model, messages: history, stream: f.stream };
       if (f.stream && f.usage) body.stream_options = { include_usage: true };
+    } else if (f.kind === 'ollama') {
+      body = { model: f.model, messages: history, stream: true };
+    } else if (f.kind === 'ollama-generate') {
+      body = { model: f.model, prompt: history[history.length - 1].content, stream: true };
+    } else if (f.kind === 'ai-sdk') {
+      // The useChat() request shape: the chat id and UI messages (content + text parts).
+      body = {
+        id: chatId,
+        messages: history.map((m, i) => ({
+          id: `${chatId}-${i}`,
+          role: m.role,
+          content: m.content,
+          parts: [{ type: 'text', text: m.content }],
+        })),
+      };
     } else if (f.kind === 'openai-responses') {
       body = { model: f.model, input: history, stream: true };
     } else {
@@ -471,6 +577,54 @@
       signal,
     });
     if (!res.ok) throw await httpError(res);
+
+    if (f.kind === 'ollama' || f.kind === 'ollama-generate') {
+      // Ollama has no response id on the wire; the demo server names it in a header.
+      msg.responseId = res.headers.get('x-demo-response-id');
+      if (!res.body) throw new Error('The response had no body.');
+      for await (const line of readLines(res.body)) {
+        const j = JSON.parse(line);
+        if (j.error) throw new Error(typeof j.error === 'string' ? j.error : 'Stream error');
+        const piece = f.kind === 'ollama' ? j.message && j.message.content : j.response;
+        if (typeof piece === 'string') msg.content += piece;
+        if (j.done) {
+          if (typeof j.eval_count === 'number') msg.usage = { input: j.prompt_eval_count, output: j.eval_count };
+          update();
+          break;
+        }
+        update();
+      }
+      return;
+    }
+
+    if (f.kind === 'ai-sdk') {
+      if (!res.body) throw new Error('The response had no body.');
+      msg.tools = [];
+      msg.steps = 0;
+      for await (const line of readLines(res.body)) {
+        const colon = line.indexOf(':');
+        if (colon < 1) continue;
+        const code = line.slice(0, colon);
+        const value = JSON.parse(line.slice(colon + 1));
+        if (code === 'f') {
+          if (!msg.responseId) msg.responseId = value.messageId;
+          msg.steps += 1;
+        } else if (code === '0') {
+          msg.content += value;
+        } else if (code === '9') {
+          msg.tools.push({ id: value.toolCallId, name: value.toolName, args: value.args, done: false });
+        } else if (code === 'a') {
+          const t = msg.tools.find((x) => x.id === value.toolCallId);
+          if (t) t.done = true;
+        } else if (code === 'd') {
+          if (value.usage) msg.usage = { input: value.usage.promptTokens, output: value.usage.completionTokens };
+        } else if (code === '3') {
+          throw new Error(typeof value === 'string' ? value : 'Stream error');
+        }
+        update();
+      }
+      return;
+    }
 
     if (!f.stream) {
       const j = await res.json();
@@ -572,10 +726,18 @@
     state.streaming = { controller, conv, msg };
     setStreaming(true);
     try {
-      await request(msg.format, msg.cross, history, msg, controller.signal, () => {
-        scheduleUpdate(msg);
-        saveSoon();
-      });
+      await request(
+        msg.format,
+        msg.cross,
+        history,
+        msg,
+        controller.signal,
+        () => {
+          scheduleUpdate(msg);
+          saveSoon();
+        },
+        conv.id,
+      );
       msg.status = 'done';
     } catch (err) {
       if (controller.signal.aborted) {
@@ -598,6 +760,52 @@
       scrollToBottom(false);
       if (document.activeElement === document.body || document.activeElement === el.stop) el.prompt.focus();
     }
+    // The first reply of a new conversation is in: ask the model for a title, out of sight.
+    const firstReply = conv.messages.length === 2 && conv.messages[1] === msg;
+    if (autoTitle && firstReply && msg.status === 'done' && !conv.titleSource) {
+      void generateTitle(conv, text, msg.content, msg.cross);
+    }
+  }
+
+  /** The hidden auto-title call: one non-streamed chat completion, never shown as a turn. */
+  async function generateTitle(conv, userText, replyText, cross) {
+    conv.titleSource = 'pending';
+    renderSidebar();
+    if (conv.id === state.activeId) renderTitle();
+    try {
+      const res = await fetch((cross ? CONFIG.apiOrigin : '') + '/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'x-demo-kind': 'title' },
+        body: JSON.stringify({
+          model: TITLE_MODEL,
+          messages: [
+            { role: 'system', content: TITLE_PROMPT },
+            { role: 'user', content: userText },
+            { role: 'assistant', content: replyText },
+          ],
+          stream: false,
+          max_tokens: 16,
+          metadata: { kind: 'title' },
+        }),
+      });
+      if (!res.ok) throw await httpError(res);
+      const j = await res.json();
+      const raw = (j.choices && j.choices[0] && j.choices[0].message && j.choices[0].message.content) || '';
+      const title = raw
+        .replace(/^["'\s]+|["'.\s]+$/g, '')
+        .replace(/\s+/g, ' ')
+        .slice(0, 60);
+      if (!title) throw new Error('empty title');
+      conv.title = title;
+      conv.titleSource = 'auto';
+      conv.titleResponseId = j.id;
+    } catch {
+      conv.titleSource = 'prompt'; // keep the title taken from the first message
+    }
+    if (!state.conversations.includes(conv)) return; // deleted meanwhile
+    saveNow();
+    renderSidebar();
+    if (conv.id === state.activeId) renderTitle();
   }
 
   function stop() {
