@@ -72,6 +72,7 @@ describe('npm start', () => {
         TOKENWISE_QUIET: '1',
         DEMO_PORT: '0',
         DEMO_API_PORT: '0',
+        DEMO_AGENT_PORT: '0',
       },
     });
     let stdout = '';

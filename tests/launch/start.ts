@@ -6,7 +6,7 @@
  *   CHROME_PATH          browser executable (default: the usual install paths)
  *   TOKENWISE_HEADLESS=1 run the browser headless (used by the test of `npm start` itself)
  *   TOKENWISE_CDP_PORT   expose Chrome DevTools Protocol on this port (tests attach to it)
- *   DEMO_PORT / DEMO_API_PORT  ports of the demo tool (default 5566 / 5567)
+ *   DEMO_PORT / DEMO_API_PORT / DEMO_AGENT_PORT  ports of the demo tool (default 5566 / 5567 / 5568)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -25,9 +25,11 @@ async function main() {
   const demo = await startDemo({
     port: Number(process.env.DEMO_PORT ?? 5566),
     apiPort: Number(process.env.DEMO_API_PORT ?? 5567),
+    agentPort: Number(process.env.DEMO_AGENT_PORT ?? 5568),
     quiet: process.env.TOKENWISE_QUIET === '1',
   });
   console.log(`\nDemo internal AI tool: ${demo.chatUrl}  (API on another origin: ${demo.apiOrigin})`);
+  console.log(`Demo agent console:    ${demo.agentUrl}`);
 
   const browserPath = findChromium();
   if (!browserPath) {
