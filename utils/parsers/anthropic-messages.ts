@@ -6,9 +6,11 @@
  * Input = input_tokens + cache_creation_input_tokens + cache_read_input_tokens. Usage is reported only once a
  * `message_delta` gave the output count (message_start's output_tokens is a placeholder).
  * Body: `{type:"message", id, model, content:[...], usage}`; `{type:"error"}` bodies are recognised, no turn.
+ * Tool calls: content blocks of type `tool_use` (and `server_tool_use`, `mcp_tool_use`), by `name`.
  */
 import {
   addText,
+  addTool,
   arr,
   endTurn,
   isObj,
@@ -17,6 +19,7 @@ import {
   num,
   setUsage,
   str,
+  toolName,
   type TurnState,
   type WireFormat,
 } from '@/utils/parsers/common';
@@ -53,6 +56,7 @@ export const anthropicMessages: WireFormat = {
       }
       case 'content_block_start':
         if (isObj(j.content_block)) addText(t, j.content_block.text);
+        addTool(t, toolName(j.content_block));
         break;
       case 'content_block_delta': {
         const d = j.delta;
@@ -78,6 +82,7 @@ export const anthropicMessages: WireFormat = {
     for (const b of arr(j.content)) {
       if (!isObj(b)) continue;
       addText(t, b.text ?? b.thinking);
+      addTool(t, toolName(b));
       if (b.input !== undefined) addText(t, JSON.stringify(b.input));
     }
     if (isObj(j.usage)) setUsage(t, input(t, j.usage), j.usage.output_tokens);

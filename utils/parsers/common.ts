@@ -21,10 +21,10 @@ export const num = (v: unknown): number | undefined =>
 
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** JSON.parse that returns undefined instead of throwing; only tries text that starts like an object or array. */
+/** JSON.parse that returns undefined instead of throwing; only tries text that starts like an object, array or string. */
 export function parseJson(s: string): unknown {
   const c = s.trimStart().charCodeAt(0);
-  if (c !== 123 && c !== 91) return undefined;
+  if (c !== 123 && c !== 91 && c !== 34) return undefined;
   try {
     return JSON.parse(s) as unknown;
   } catch {
@@ -38,8 +38,12 @@ export interface TurnState {
   id?: string;
   model?: string;
   usage?: { inputTokens: number; outputTokens: number };
-  /** Input counts seen before the final usage (Anthropic: input, cache creation, cache read; last wins each). */
+  /** Input counts seen before the final usage (Anthropic: input, cache creation, cache read; last wins each), or
+   * running sums (AI SDK steps). */
   input?: number[];
+  /** Tool calls by name, and the call keys already counted (a name is streamed once per call). */
+  tools?: Record<string, number>;
+  seen?: Set<string>;
   /** The format's own end marker was seen. */
   done: boolean;
   /** An error event / failed status was seen. */
@@ -65,6 +69,88 @@ export function setUsage(t: TurnState, input: unknown, output: unknown): void {
   const i = num(input);
   const o = num(output);
   if (i !== undefined && o !== undefined) t.usage = { inputTokens: i, outputTokens: o };
+}
+
+/**
+ * Token pairs in the spellings APIs use: [input field, output field, input extras...]. Extras are cache counts that the
+ * API reports apart from the input (Anthropic, Bedrock); OpenAI-style prompt_tokens already include cached tokens.
+ */
+const SPELLINGS = [
+  ['prompt_tokens', 'completion_tokens'],
+  ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'],
+  ['inputTokens', 'outputTokens', 'cacheReadInputTokens', 'cacheWriteInputTokens'],
+  ['promptTokens', 'completionTokens'],
+  ['promptTokenCount', 'candidatesTokenCount'],
+  ['prompt_eval_count', 'eval_count'],
+];
+
+/** [input, output] of a usage object in any known spelling, else undefined (`{cpu: 0.4}`, `"42%"`, totals only). */
+export function tokens(u: unknown): [number, number] | undefined {
+  if (!isObj(u)) return undefined;
+  for (const [i, o, a, b] of SPELLINGS) {
+    const n = num(u[i!]);
+    const m = num(u[o!]);
+    if (n !== undefined && m !== undefined) return [n + (num(u[a!]) ?? 0) + (num(u[b!]) ?? 0), m];
+  }
+  return undefined;
+}
+
+/** Usage from a usage object in any spelling (last complete one wins). */
+export function setTokens(t: TurnState, u: unknown): void {
+  const p = tokens(u);
+  if (p) t.usage = { inputTokens: p[0], outputTokens: p[1] };
+}
+
+const BAD_NAME = /^(__proto__|constructor|prototype)$/;
+const CALL_TYPE = /tool_use$|^(function|custom_tool|mcp)_call$/;
+
+/**
+ * The tool name of a tool-call block in any known shape, never its arguments: OpenAI / Ollama / Assistants
+ * `{function: {name, arguments}}` (a definition has `parameters` instead), Anthropic `{type: 'tool_use', name}`,
+ * Responses `{type: 'function_call', name}`, Bedrock `{toolUse: {name}}`, Gemini `{functionCall: {name}}`,
+ * `{type: 'tool_call', tool: {name}}`, and `{tool_name}` / `{toolName}` steps (not their results).
+ */
+export function toolName(o: unknown): string | undefined {
+  if (!isObj(o)) return undefined;
+  const f = o.function;
+  const ty = o.type;
+  return str(
+    isObj(f) && 'arguments' in f
+      ? f.name
+      : typeof ty === 'string' && CALL_TYPE.test(ty)
+        ? o.name
+        : isObj(o.toolUse)
+          ? o.toolUse.name
+          : isObj(o.functionCall)
+            ? o.functionCall.name
+            : ty === 'tool_call' && isObj(o.tool)
+              ? o.tool.name
+              : /result|output/.test(String(ty))
+                ? undefined
+                : (o.tool_name ?? o.toolName),
+  );
+}
+
+/** Counts one call of `name` (at most 64 names of 80 characters; never `__proto__` & co., own keys only). */
+export function countTool(m: Record<string, number> | undefined, name: unknown): Record<string, number> | undefined {
+  const n = str(name)?.slice(0, 80);
+  if (!n || BAD_NAME.test(n)) return m;
+  m ??= {};
+  if (Object.hasOwn(m, n)) m[n]!++;
+  else if (Object.keys(m).length < 64) m[n] = 1;
+  return m;
+}
+
+/** Counts a tool call; with a `key` (the call's id) only the first naming of that call counts. */
+export function addTool(t: TurnState, name: unknown, key?: unknown): void {
+  if (!str(name)) return;
+  if (key !== undefined && key !== null) {
+    const s = (t.seen ??= new Set());
+    const k = String(key);
+    if (s.has(k)) return;
+    s.add(k);
+  }
+  t.tools = countTool(t.tools, name);
 }
 
 /** Appends reply text: kept up to TEXT_CAP, always counted by the running estimate. */
@@ -99,6 +185,7 @@ export function endTurn(t: TurnState, aborted: boolean): ParsedTurn[] {
   if (t.id) turn.id = t.id;
   if (t.model) turn.model = t.model;
   if (t.usage) turn.usage = { ...t.usage };
+  if (t.tools) turn.toolCalls = t.tools;
   return [turn];
 }
 

@@ -80,3 +80,50 @@ export function createNdjsonDecoder(onValue: (value: unknown, line: string) => v
     if (v !== undefined) onValue(v, line);
   });
 }
+
+/**
+ * Splits a JSON array that arrives in pieces (`[{…},\r\n{…}]`, Gemini's streamGenerateContent without SSE) into the
+ * text of each top-level object element, as soon as it is complete. One pass over the characters, strings and
+ * escapes respected; only the element being read is buffered (dropped whole past maxLen). Non-object elements and
+ * anything malformed are skipped.
+ */
+export function createArraySplitter(onItem: (text: string) => void, maxLen = MAX_LINE): (chunk: string) => void {
+  let depth = 0;
+  let inStr = false;
+  let esc = false;
+  let item = false; // inside an object element
+  let parts: string[] = [];
+  let len = 0;
+
+  const keep = (s: string): void => {
+    len += s.length;
+    if (len <= maxLen) parts.push(s);
+    else parts = [];
+  };
+
+  return (chunk) => {
+    let from = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (inStr) {
+        if (esc) esc = false;
+        else if (c === 92) esc = true;
+        else if (c === 34) inStr = false;
+      } else if (c === 34) inStr = true;
+      else if (c === 123 || c === 91) {
+        if (++depth === 2 && c === 123) {
+          item = true;
+          from = i;
+        }
+      } else if ((c === 125 || c === 93) && depth > 0 && --depth === 1 && item) {
+        keep(chunk.slice(from, i + 1));
+        const text = len <= maxLen ? parts.join('') : '';
+        item = false;
+        parts = [];
+        len = 0;
+        if (text) onItem(text);
+      }
+    }
+    if (item) keep(chunk.slice(from));
+  };
+}

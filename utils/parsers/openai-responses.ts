@@ -4,9 +4,12 @@
  * end marker `response.completed` — or `response.incomplete` (max tokens, content filter: a normal end that still
  * carries usage) — with response.usage {input_tokens, output_tokens}. `response.failed` and `error` events give no
  * turn unless usage was reported (then the turn is marked aborted). Body: the `{object:"response"}` object itself.
+ * Tool calls: output items of type `function_call` (also `custom_tool_call`, `mcp_call`) by `name`, counted from
+ * `response.output_item.added` in a stream (the item comes again in `.done` and in `response.completed`).
  */
 import {
   addText,
+  addTool,
   arr,
   endTurn,
   isObj,
@@ -14,6 +17,7 @@ import {
   newTurn,
   setUsage,
   str,
+  toolName,
   type Obj,
   type TurnState,
   type WireFormat,
@@ -39,6 +43,7 @@ export const openaiResponses: WireFormat = {
     if (isObj(j.response)) response(t, j.response);
     if (ty === 'error' || ty === 'response.failed') t.error = true;
     else if (DELTA.test(ty)) addText(t, j.delta);
+    else if (ty === 'response.output_item.added') addTool(t, toolName(j.item));
   },
   body(j) {
     if (j.object !== 'response') return null;
@@ -50,6 +55,7 @@ export const openaiResponses: WireFormat = {
       for (const c of arr(item.content)) if (isObj(c)) addText(t, c.text ?? c.refusal);
       for (const s of arr(item.summary)) if (isObj(s)) addText(t, s.text);
       addText(t, item.arguments);
+      addTool(t, toolName(item));
     }
     return endTurn(t, false);
   },

@@ -5,12 +5,16 @@
  * that is missing its closing blank line (servers that stop right after `data: [DONE]\n`).
  *
  * With `ndjson: true` a line that starts with `{` (which an SSE parser would ignore) is dispatched as an event of its
- * own with type '' — the same decoder then reads NDJSON bodies and SSE served as text/plain.
+ * own with type '' — the same decoder then reads NDJSON bodies and SSE served as text/plain. It also dispatches the
+ * Vercel AI SDK data stream's `CODE:JSON` lines (`0:"text"`, `f:{…}`: one letter or digit, a colon, then a JSON string,
+ * object or array) as events of type `CODE:` — an SSE field name is never one character, so nothing real is lost.
  */
 import { createLineSplitter } from '@/utils/parsers/ndjson';
 
+const DATA_STREAM = /^[0-9a-z]:["{[]/;
+
 export interface SseEvent {
-  /** `event:` field, 'message' when absent ('' for an NDJSON line). */
+  /** `event:` field, 'message' when absent ('' for an NDJSON line, `0:`… for an AI SDK data stream line). */
   type: string;
   data: string;
   /** Last event id seen on the stream ('' if none). */
@@ -44,9 +48,10 @@ export function createSseDecoder(onEvent: (e: SseEvent) => void, opts?: { ndjson
     if (!line) return dispatch();
     const c0 = line.charCodeAt(0);
     if (c0 === 58) return; // ":" comment
-    if (c0 === 123 && ndjson) {
+    if (ndjson && (c0 === 123 || DATA_STREAM.test(line))) {
       dispatch();
-      return onEvent({ type: '', data: line, id });
+      const code = c0 !== 123;
+      return onEvent({ type: code ? line.slice(0, 2) : '', data: code ? line.slice(2) : line, id });
     }
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);

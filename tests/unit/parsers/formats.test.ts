@@ -129,6 +129,7 @@ const rows: Row[] = [
         usage: { inputTokens: 81, outputTokens: 17 },
         text: '{"location":"Paris, France"}',
         aborted: false,
+        toolCalls: { get_weather: 1 }, // the name comes once, the arguments in five deltas
       }),
     ],
   ],
@@ -314,6 +315,7 @@ const rows: Row[] = [
         usage: { inputTokens: 472, outputTokens: 89 },
         text: 'The user wants the weather.Checking.{"location": "San Francisco, CA"}',
         aborted: false,
+        toolCalls: { get_weather: 1 },
       }),
     ],
   ],
@@ -328,6 +330,7 @@ const rows: Row[] = [
         usage: { inputTokens: 11882, outputTokens: 510 },
         text: '{"query": "weather NYC today"}It is sunny.',
         aborted: false,
+        toolCalls: { web_search: 1 }, // server_tool_use counts as a tool call too
       }),
     ],
   ],
@@ -379,7 +382,6 @@ const rows: Row[] = [
       }),
     ],
   ],
-  ['misc/ollama-chat.ndjson', 'application/x-ndjson', false, []], // not a supported format (yet)
   // the same stream served as text/plain, and an event stream mislabelled as JSON
   [
     'openai-chat/stream-basic.sse',

@@ -117,6 +117,19 @@ describe('robustness', () => {
       '-1',
       '1e400',
       '"__proto__"',
+      '0:"',
+      'f:{"messageId":',
+      'd:{"usage":{"promptTokens":',
+      '[{',
+      '},{',
+      '{"candidates":[{"content":{"parts":[{"functionCall":{"name":',
+      '{"usageMetadata":{"promptTokenCount":',
+      '{"model":"m","created_at":"t","done":true,"message":{"tool_calls":[',
+      '{"contentBlockStart":{"start":{"toolUse":{"name":',
+      '{"type":"text-delta","delta":',
+      '{"id":1,"status":"done","usage":{"input_tokens":',
+      '"constructor"',
+      '\\',
     ];
     for (const ct of ['text/event-stream', 'application/json', 'application/x-ndjson', 'text/plain']) {
       for (let k = 0; k < 300; k++) {
@@ -145,6 +158,28 @@ describe('robustness', () => {
     expect(plain(parseBody('text/event-stream', weird[1]!))).toEqual([
       { format: 'anthropic-messages', id: 'msg_x', text: '', aborted: false },
     ]);
+  });
+
+  it('handles a 5 MB JSON array stream (Gemini without SSE) in linear time, one element buffered at a time', () => {
+    const el = (s: string) =>
+      `{"candidates":[{"content":{"role":"model","parts":[{"text":"${s}"}]}}],"usageMetadata":{"promptTokenCount":5},"responseId":"r1"}`;
+    const parts: string[] = ['['];
+    let size = 0;
+    for (let i = 0; size < 5_000_000; i++) {
+      const c = (i ? ',\r\n' : '') + el(i % 2 ? ' token \\"q\\" {' : ' word ]');
+      parts.push(c);
+      size += c.length;
+    }
+    const all = parts.join('');
+    const p = createBodyParser('application/json')!;
+    const t0 = performance.now();
+    for (let i = 0; i < all.length; i += 1500) p.push(all.slice(i, i + 1500));
+    const turns = p.finish(true);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(turns).toHaveLength(1);
+    expect(turns[0]?.format).toBe('gemini');
+    expect(turns[0]?.text.startsWith(' word ] token "q" {')).toBe(true);
+    expect(turns[0]?.aborted).toBe(true);
   });
 
   it('ignores a stream whose first events match no format, and stops reading it', () => {
