@@ -46,8 +46,11 @@ export function createOutbox(options: OutboxOptions = {}) {
           reply = undefined; // worker unreachable or extension reloaded: retry later
         }
         if (isOk(reply) || isFinalRejection(reply)) {
-          for (const [key] of batch) pending.delete(key);
-          await browser.storage.local.remove(batch.map(([key]) => key)).catch(() => {});
+          // A snapshot record (a polled agent job) may have been replaced by a newer one under the same key
+          // while this batch was in flight: only what was actually delivered leaves the outbox.
+          const delivered = batch.filter(([key, fact]) => pending.get(key) === fact).map(([key]) => key);
+          for (const key of delivered) pending.delete(key);
+          await browser.storage.local.remove(delivered).catch(() => {});
           retryMs = FIRST_RETRY_MS;
           continue;
         }

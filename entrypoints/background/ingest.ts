@@ -41,11 +41,14 @@ function toTurn({ site, fact }: SiteFact): Turn {
   };
 }
 
+/** Nothing a view shows has changed: counts, provenance, completion, and an agent run's status and tools. */
 const sameCounts = (a: Turn, b: Turn) =>
   a.inputTokens === b.inputTokens &&
   a.outputTokens === b.outputTokens &&
   a.source === b.source &&
-  a.status === b.status;
+  a.status === b.status &&
+  a.runStatus === b.runStatus &&
+  JSON.stringify(a.toolCalls ?? {}) === JSON.stringify(b.toolCalls ?? {});
 
 /** An exact figure from the service is never replaced by a local estimate of the same call. */
 const rank = { exact: 2, tokenized: 1, estimated: 0 } as const;

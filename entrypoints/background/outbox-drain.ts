@@ -43,8 +43,12 @@ async function drainOnce(): Promise<number> {
       const r = await ingestFacts(db, valid);
       stored += r.added + r.updated;
     }
-    // Only after the transaction committed.
-    await browser.storage.local.remove(slice.map(([k]) => k));
+    // Only after the transaction committed, and only entries still as they were read: a live relay may
+    // have replaced one meanwhile with a newer snapshot of the same record, which it will deliver itself.
+    const keys = slice.map(([k]) => k);
+    const now = await browser.storage.local.get(keys);
+    const unchanged = slice.filter(([k, v]) => JSON.stringify(now[k]) === JSON.stringify(v)).map(([k]) => k);
+    await browser.storage.local.remove(unchanged);
   }
   if (stored > 0) void refreshBadge().catch(() => {});
   return stored;

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { browser } from '#imports';
 import { getDb } from '@/utils/db';
 import { parseSiteInput, type SiteKind } from '@/utils/sites-store';
-import { siteLabel } from '@/utils/sites';
+import { originMatches, siteLabel } from '@/utils/sites';
 import { requestAccess, sendToBackground, useSites, type SiteView } from '@/components/use-sites';
 import { SiteHealthBadge } from '@/components/SiteHealthBadge';
 import type { SiteHealth } from '@/utils/records';
@@ -48,17 +48,62 @@ export function SiteList() {
           <h3>Built in</h3>
           <ul className="site-list">
             {builtIn.map((p) => (
-              <li key={p} className="site-row" data-testid="builtin-site">
-                <div className="site-main">
-                  <span className="site-name">{p.includes('127.0.0.1') ? 'Demo AI tool (this build only)' : p}</span>
-                  <span className="site-origin">{p}</span>
-                </div>
-              </li>
+              <BuiltInRow key={p} pattern={p} health={health?.filter((h) => originMatches(h.site, [p])) ?? []} />
             ))}
           </ul>
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A built-in site. Chrome lets the user withhold even required site access ("on click"); then nothing is
+ * counted there, and the row says so rather than showing zeros (reliability test 9).
+ */
+function BuiltInRow({ pattern, health }: { pattern: string; health: SiteHealth[] }) {
+  const [access, setAccess] = useState<boolean>();
+  useEffect(() => {
+    let alive = true;
+    // `contains` answers false for sites granted only through the manifest's content scripts; the list of
+    // granted origins includes them, and drops them when the user withholds access.
+    const check = () =>
+      void browser.permissions
+        .getAll()
+        .then((all) => (all.origins ?? []).includes(pattern))
+        .catch(() => false)
+        .then((v) => alive && setAccess(v));
+    check();
+    browser.permissions.onAdded.addListener(check);
+    browser.permissions.onRemoved.addListener(check);
+    return () => {
+      alive = false;
+      browser.permissions.onAdded.removeListener(check);
+      browser.permissions.onRemoved.removeListener(check);
+    };
+  }, [pattern]);
+  // The most telling health record among the origins this pattern covers (a problem first).
+  const shown = [...health].sort((a, b) => (b.lastUnrecognisedAt ?? 0) - (a.lastUnrecognisedAt ?? 0))[0];
+  return (
+    <li
+      className="site-row"
+      data-testid="builtin-site"
+      data-pattern={pattern}
+      data-access={access === false ? 'no-access' : 'active'}
+    >
+      <div className="site-main">
+        <span className="site-name">{pattern.includes('127.0.0.1') ? 'Demo AI tool (this build only)' : pattern}</span>
+        <span className="site-origin">{pattern}</span>
+        {access !== undefined && <SiteHealthBadge access={access ? 'active' : 'no-access'} health={shown} />}
+      </div>
+      {access === false && (
+        <div className="site-actions">
+          <button type="button" className="primary" onClick={() => void requestAccess(pattern.replace(/\/\*$/, ''))}>
+            Grant access
+          </button>
+        </div>
+      )}
+    </li>
   );
 }
 

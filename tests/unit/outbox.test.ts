@@ -88,3 +88,22 @@ describe('createOutbox', () => {
     expect(fakeBrowser.storage.local).toBeDefined();
   });
 });
+
+describe('snapshots under one key', () => {
+  it('keeps a newer snapshot that arrived while the older one was being delivered', async () => {
+    let release: (v: unknown) => void = () => {};
+    const delivered: number[] = [];
+    const send = vi.fn((msg: ContentMessage) => {
+      if (msg.type === 'deliver') delivered.push(...msg.facts.map((f) => f.fact.outputTokens));
+      return delivered.length === 1 ? new Promise((r) => (release = r)) : Promise.resolve({ ok: true });
+    });
+    const box = createOutbox({ send });
+    const job = (out: number) => siteFact({ key: 'usage-json:job_1', snapshot: true, outputTokens: out });
+    await box.add(job(10));
+    await box.add(job(90)); // the job advanced while the first delivery was in flight
+    release({ ok: true });
+    for (let i = 0; i < 10; i++) await settle();
+    expect(delivered).toEqual([10, 90]);
+    expect(await readOutbox()).toEqual([]);
+  });
+});

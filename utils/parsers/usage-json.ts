@@ -2,8 +2,9 @@
  * Last resort for JSON that no format claims (whole bodies, and SSE / NDJSON events): agent run records, job status,
  * list responses. Every object with an `id` (string or number) and a `usage` object with token counts in a known
  * spelling is one record: `snapshot` (polling shows it again: same id, updated in place), `runId` = its id, `runStatus`
- * from `status` / `state`, `runName` from `name` / `title`, `model`, and the tool calls found inside it (names only) that
- * are not inside a nested record of their own. Objects with a string `role` are chat transcript messages (history
+ * from `status` / `state`, `runName` from `name` / `title`, `model`, and the tool calls found anywhere inside it (names
+ * only). Only the outermost record counts: objects nested in a record (a run's steps, with their own ids and usage) are
+ * parts of it, never records of their own. Objects with a string `role` are chat transcript messages (history
  * loads), not runs: skipped, their reply was counted when it streamed. Bounded walk: breadth first, depth ≤ 8, ≤ 5,000
  * objects and arrays. Usage without an id is never reported (unkeyed, it could only double count).
  */
@@ -34,7 +35,9 @@ export function findRecords(root: unknown): ParsedTurn[] {
     let owner = parent;
     if (isObj(v)) {
       const id = typeof v.id === 'number' && isFinite(v.id) ? String(v.id) : str(v.id);
-      const u = id && typeof v.role !== 'string' ? tokens(v.usage) : undefined;
+      // Inside a record, nested id+usage objects (a run's steps) are parts of it: a run's usage already
+      // covers its steps, so reporting them too would count the same tokens twice.
+      const u = id && !parent && typeof v.role !== 'string' ? tokens(v.usage) : undefined;
       if (id && u) {
         const usage = { inputTokens: u[0], outputTokens: u[1] };
         owner = { format: 'usage-json', id, runId: id, usage, text: '', aborted: false, snapshot: true };

@@ -159,7 +159,8 @@ describe('agent run snapshots', () => {
     await ingestFacts(db, [poll(100, 10, 'running', 1)]);
     await ingestFacts(db, [poll(300, 40, 'running', 3)]);
     await ingestFacts(db, [poll(300, 40, 'running', 3)]); // the same poll answer again
-    await ingestFacts(db, [poll(520, 90, 'completed', 11)]);
+    await ingestFacts(db, [poll(520, 90, 'running', 11)]);
+    await ingestFacts(db, [poll(520, 90, 'completed', 11)]); // only the status changed
     const turns = await db.turns.toArray();
     expect(turns).toHaveLength(1);
     expect(turns[0]).toMatchObject({

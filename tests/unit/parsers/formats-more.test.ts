@@ -499,21 +499,13 @@ const rows: Row[] = [
     JSON_CT,
     true,
     [
+      // One record: the children's usage is already inside the parent's (3,400 = 1,150 + 2,250), so
+      // reporting them as well would double count. Their tool calls are the run's.
       rec('90211', {
         usage: { inputTokens: 3000, outputTokens: 400 },
         runStatus: 'completed',
         runName: 'Nightly eval',
-        toolCalls: { plan: 1 },
-      }),
-      rec('90211-1', {
-        usage: { inputTokens: 1000, outputTokens: 150 },
-        runStatus: 'completed',
-        toolCalls: { grep: 1 },
-      }),
-      rec('90211-2', {
-        usage: { inputTokens: 2000, outputTokens: 250 },
-        runStatus: 'failed',
-        toolCalls: { grep: 1, read_file: 1 },
+        toolCalls: { plan: 1, grep: 2, read_file: 1 },
       }),
     ],
   ],

@@ -1,0 +1,417 @@
+/**
+ * `npm run bench` (builds the demo extension first): Tokenwise's performance figures against their budgets.
+ * Prints a table, writes the same to tests/bench/.results/latest.json, exits 1 when a budget is missed or a
+ * figure could not be measured. Not part of `npm test`. Progress goes to stderr, the table to stdout.
+ *
+ * The machine is shared and noisy: overheads are ratios within one run, interleaved with/without, medians.
+ * Run counts can be lowered for a quick look, e.g. BENCH_PAIRS=3 BENCH_COLD=3 BENCH_POPUP=3 npm run bench.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openExtensionPage, type ExtBrowser } from '../e2e/harness';
+import { startDemo, type DemoServer } from '../demo/server';
+import { browserVersion, launchPlain, launchWithExtension, snapshotDemoBuild, type PlainBrowser } from './browsers';
+import { bundleSizes, kb, releaseBundleSizes } from './bundles';
+import { measurePageOverhead } from './page-overhead';
+import { measurePopup, prepareHistory, profilePopup } from './popup';
+import { anyFailed, formatTable, writeJson, type Row } from './report';
+import { envInt, round, sleep } from './stats';
+import { measureExtensionCost } from './trace';
+import { measureColdStart, measureIngest } from './worker';
+
+const RESULTS = resolve('tests/bench/.results/latest.json');
+const BYTES = envInt('BENCH_BYTES', 5_000_000);
+const PAIRS = envInt('BENCH_PAIRS', 7);
+const TRACES = envInt('BENCH_TRACES', 3);
+const COLD_RUNS = envInt('BENCH_COLD', 7);
+const FACTS = envInt('BENCH_FACTS', 10_000);
+const DAYS = envInt('BENCH_DAYS', 365);
+const PER_DAY = envInt('BENCH_PER_DAY', 200);
+const POPUP_RUNS = envInt('BENCH_POPUP', 9);
+const BASELINE_POPUP_RUNS = envInt('BENCH_POPUP_BASELINE', 5);
+
+const started = Date.now();
+const log = (s: string) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${s}\n`);
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const mbLabel = `${(BYTES / 1e6).toLocaleString('en-US')} MB`;
+
+/** Runs one measurement; a failure becomes an ERROR row and the benchmark goes on. */
+async function figure(
+  groups: Map<number, Row[]>,
+  n: number,
+  base: Pick<Row, 'id' | 'label' | 'unit'>,
+  fn: () => Promise<Row[]>,
+): Promise<void> {
+  try {
+    groups.set(n, await fn());
+  } catch (e) {
+    log(`${base.label}: ${errorText(e)}`);
+    groups.set(n, [{ ...base, value: null, shown: 'n/a', error: errorText(e) }]);
+  }
+}
+
+async function main(): Promise<number> {
+  /** Rows of each figure, by the brief's numbering (the table's order). */
+  const groups = new Map<number, Row[]>();
+  const extDir = snapshotDemoBuild();
+  const loadAtStart = loadavg()[0]!;
+  let demo: DemoServer | undefined;
+  let ext: ExtBrowser | undefined;
+  let plain: PlainBrowser | undefined;
+  let version = 'Chromium';
+  try {
+    // 5. Bundle sizes first: no browser needed.
+    await figure(
+      groups,
+      5,
+      { id: 'content-scripts-gzip', label: 'content scripts, gzip -9 (hook + relay)', unit: 'bytes' },
+      async () => {
+        const s = bundleSizes(extDir);
+        const release = releaseBundleSizes();
+        const out: Row[] = [
+          {
+            id: 'content-scripts-gzip',
+            label: 'content scripts, gzip -9 (hook + relay)',
+            value: s.totalGzip,
+            unit: 'bytes',
+            shown: kb(s.totalGzip),
+            budget: { max: 20_480, shown: '20.0 KB' },
+            details: { files: s.files, totalRaw: s.totalRaw, build: '.output/chrome-mv3-demo' },
+          },
+          ...Object.entries(s.files).map(([f, v]) => ({
+            id: `gzip:${f}`,
+            label: f,
+            value: v.gzip,
+            unit: 'bytes',
+            shown: `${kb(v.gzip)} (${kb(v.raw)} raw)`,
+            sub: true,
+          })),
+        ];
+        out.push(
+          release
+            ? {
+                id: 'content-scripts-gzip-release',
+                label: 'release build (.output/chrome-mv3), both',
+                value: release.totalGzip,
+                unit: 'bytes',
+                shown: kb(release.totalGzip),
+                sub: true,
+                details: { files: release.files },
+              }
+            : {
+                id: 'content-scripts-gzip-release',
+                label: 'release build (.output/chrome-mv3)',
+                value: null,
+                unit: 'bytes',
+                shown: 'not built',
+                sub: true,
+              },
+        );
+        return out;
+      },
+    );
+
+    log('starting the demo server and two browsers (with / without the extension)');
+    demo = await startDemo({ quiet: true });
+    ext = await launchWithExtension(extDir);
+    plain = await launchPlain();
+    const extPage = await ext.ctx.newPage();
+    const plainPage = await plain.ctx.newPage();
+    version = await browserVersion(extPage).catch(() => 'Chromium');
+    const benchUrl = `${demo.chatUrl}bench?bytes=${BYTES}&auto=0`;
+
+    // 1. Page overhead, wall time, interleaved.
+    log(`page overhead: ${PAIRS} interleaved pairs of ${mbLabel} streams after a warm-up`);
+    await figure(
+      groups,
+      1,
+      { id: 'page-overhead', label: `page overhead (${mbLabel} stream, wall)`, unit: 'ratio' },
+      async () => {
+        const r = await measurePageOverhead(extPage, plainPage, benchUrl, PAIRS, log);
+        return [
+          {
+            id: 'page-overhead',
+            label: `page overhead (${mbLabel} stream, wall)`,
+            value: r.ratio,
+            unit: 'ratio',
+            shown: `${r.ratio.toFixed(2)}×`,
+            budget: { max: 1.05, shown: '1.05×' },
+            details: {
+              pairs: PAIRS,
+              timed: 'runBench() called → two animation frames after it resolved (reply fully rendered)',
+              withExtRenderedMs: r.withExt.map((x) => round(x.renderedMs, 1)),
+              withoutRenderedMs: r.without.map((x) => round(x.renderedMs, 1)),
+              withExtPageClockMs: r.withExt.map((x) => round(x.ms, 1)),
+              withoutPageClockMs: r.without.map((x) => round(x.ms, 1)),
+              pairRatios: r.pairRatios.map((x) => round(x, 3)),
+              ratioOfMedians: round(r.medianWith / r.medianWithout, 3),
+              pageClockRatio: round(r.pageClockRatio, 3),
+              bytes: r.bytes,
+            },
+          },
+          {
+            id: 'page-overhead-ms',
+            label: 'median until rendered, with / without',
+            value: r.medianWith - r.medianWithout,
+            unit: 'ms',
+            shown: `${r.medianWith.toFixed(0)} / ${r.medianWithout.toFixed(0)} ms`,
+            sub: true,
+          },
+          {
+            id: 'page-overhead-spread',
+            label: 'pair ratios, min – max',
+            value: null,
+            unit: 'ratio',
+            shown: `${Math.min(...r.pairRatios).toFixed(2)} – ${Math.max(...r.pairRatios).toFixed(2)}`,
+            sub: true,
+          },
+          {
+            id: 'page-overhead-page-clock',
+            label: "on the page's own clock (stream done)",
+            value: r.pageClockRatio,
+            unit: 'ratio',
+            shown: `${r.pageClockRatio.toFixed(2)}×`,
+            sub: true,
+          },
+        ];
+      },
+    );
+
+    // 2. Main-thread time of the extension's scripts, from traces.
+    log(`extension main-thread cost: ${TRACES} traced ${mbLabel} streams`);
+    let traceDetail: string[] = [];
+    let popupDetail: string[] = [];
+    await figure(
+      groups,
+      2,
+      { id: 'ext-main-thread-per-mb', label: 'extension main-thread time per MB', unit: 'ms/MB' },
+      async () => {
+        const r = await measureExtensionCost(extPage, benchUrl, ext!.extId, TRACES, log);
+        const mid = [...r.runs].sort((a, b) => a.msPerMB - b.msPerMB)[r.runs.length >> 1]!;
+        traceDetail = [
+          `Where the extension's main-thread time goes (median trace: ${mid.attribution.sampledExtMs.toFixed(0)} ms ` +
+            `over ${(mid.bytes / 1e6).toFixed(1)} MB, ${mid.attribution.extSamples} CPU samples):`,
+          ...Object.entries(mid.attribution.byScript).map(([s, v]) => `  ${s}: ${v.toFixed(0)} ms`),
+          '  heaviest extension functions (with the native code they call; minified names, line:col in the build):',
+          ...mid.attribution.topFunctions.slice(0, 5).map((f) => `    ${f.ms.toFixed(0).padStart(5)} ms  ${f.fn}`),
+          '  heaviest leaf frames under them:',
+          ...mid.attribution.topLeaves.slice(0, 5).map((f) => `    ${f.ms.toFixed(0).padStart(5)} ms  ${f.fn}`),
+        ];
+        return [
+          {
+            id: 'ext-main-thread-per-mb',
+            label: 'extension main-thread time per MB',
+            value: r.msPerMB,
+            unit: 'ms/MB',
+            shown: `${r.msPerMB.toFixed(1)} ms/MB`,
+            budget: { max: 10, shown: '10 ms/MB' },
+            details: {
+              method: 'CPU samples whose stack holds a chrome-extension:// frame, per 10^6 bytes of reply text',
+              runs: r.runs.map((x) => ({
+                bytes: x.bytes,
+                pageMs: round(x.benchMs, 1),
+                msPerMB: round(x.msPerMB, 2),
+                extMs: round(x.attribution.sampledExtMs, 1),
+                sampledMainThreadMs: round(x.attribution.sampledTotalMs, 1),
+                extSamples: x.attribution.extSamples,
+                samples: x.attribution.samples,
+                eventExtMs: round(x.attribution.eventExtMs, 2),
+                byScript: Object.fromEntries(Object.entries(x.attribution.byScript).map(([k, v]) => [k, round(v, 1)])),
+                topFunctions: x.attribution.topFunctions,
+                topLeaves: x.attribution.topLeaves,
+              })),
+            },
+          },
+          {
+            id: 'decode-per-mb',
+            label: 'cost of merely decoding that MB',
+            value: r.decodeMsPerMB,
+            unit: 'ms/MB',
+            shown: `${r.decodeMsPerMB.toFixed(2)} ms/MB (extension: ${(r.msPerMB / r.decodeMsPerMB).toFixed(0)}×)`,
+            sub: true,
+            details: { samplesMs: r.decodeSamples.map((x) => round(x, 3)) },
+          },
+          {
+            id: 'ext-trace-events-per-mb',
+            label: 'url-bearing trace events only',
+            value: r.eventMsPerMB,
+            unit: 'ms/MB',
+            shown: `${r.eventMsPerMB.toFixed(2)} ms/MB`,
+            sub: true,
+            details: {
+              method:
+                'top-level EvaluateScript/FunctionCall/v8.* events with a chrome-extension:// url, nested merged; ' +
+                'a lower bound: promise continuations run in RunMicrotasks without a url',
+            },
+          },
+        ];
+      },
+    );
+
+    await plain.close();
+    plain = undefined;
+    await extPage.close();
+
+    // 3. Service worker cold start.
+    const uiPage: Page = await openExtensionPage(ext, 'popup.html');
+    log(`worker cold start → fact stored: ${COLD_RUNS} runs after a warm-up`);
+    await figure(
+      groups,
+      3,
+      { id: 'worker-cold-start', label: 'worker cold start → fact stored', unit: 'ms' },
+      async () => {
+        const r = await measureColdStart(ext!, uiPage, COLD_RUNS, log);
+        return [
+          {
+            id: 'worker-cold-start',
+            label: 'worker cold start → fact stored',
+            value: r.medianMs,
+            unit: 'ms',
+            shown: ms(r.medianMs),
+            budget: { max: 150, shown: '150 ms' },
+            details: { samplesMs: r.samples.map((x) => round(x, 1)), replies: r.replies },
+          },
+        ];
+      },
+    );
+
+    // 4. Ingest of many facts with a warm worker.
+    log(`ingest: ${FACTS} outbox entries, one drain`);
+    const factsLabel = `ingest ${FACTS.toLocaleString('en-US')} facts (warm worker)`;
+    await figure(groups, 4, { id: 'ingest', label: factsLabel, unit: 'ms' }, async () => {
+      const r = await measureIngest(uiPage, FACTS, log);
+      return [
+        { id: 'ingest', label: factsLabel, value: r.ms, unit: 'ms', shown: ms(r.ms), details: { ...r } },
+        {
+          id: 'ingest-rate',
+          label: 'rows stored per second',
+          value: r.rowsPerSecond,
+          unit: 'rows/s',
+          shown: `${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s`,
+          sub: true,
+        },
+      ];
+    });
+    await uiPage.close();
+
+    // 6. Popup first render over a seeded year.
+    const turns = DAYS * PER_DAY;
+    const popupLabel = `popup first render (${turns.toLocaleString('en-US')} turns)`;
+    log(`popup: seeding ${turns} turns over ${DAYS} days, then ${POPUP_RUNS} fresh opens after a warm-up`);
+    await figure(groups, 6, { id: 'popup-first-render', label: popupLabel, unit: 'ms' }, async () => {
+      // Baseline first: the same popup over the small history stored so far (figures 3 and 4).
+      const before = await measurePopup(ext!, BASELINE_POPUP_RUNS, () => {});
+      log(`  before seeding: chart drawn at ${before.samples.map((x) => x.toFixed(0)).join(', ')} ms`);
+      const seed = await prepareHistory(ext!, DAYS, PER_DAY);
+      log(
+        `  seeded ${seed.turns} turns + ${seed.dailyRows} daily rows in ${seed.ms.toFixed(0)} ms (IDB v${seed.dbVersion})`,
+      );
+      await sleep(2000); // let IndexedDB's backend settle after the bulk write
+      const r = await measurePopup(ext!, POPUP_RUNS, log);
+      const ph = r.phases;
+      const prof = await profilePopup(ext!).catch((e: unknown) => errorText(e));
+      popupDetail = [
+        `Where the popup's first render goes (medians, ms from navigation start): HTML received ${ph.htmlLoaded.toFixed(0)}, ` +
+          `bundle evaluated (DOMContentLoaded end) ${ph.scriptsRun.toFixed(0)}, data read + rendered ${ph.ready.toFixed(0)}, ` +
+          `chart drawn ${ph.chart.toFixed(0)}.`,
+        `  before seeding: bundle evaluated ${before.phases.scriptsRun.toFixed(0)}, data read + rendered ` +
+          `${before.phases.ready.toFixed(0)}, chart drawn ${before.phases.chart.toFixed(0)}.`,
+        ...(typeof prof === 'string'
+          ? [`  (profiling one open failed: ${prof})`]
+          : [
+              `  one profiled open, ${prof.busyMs.toFixed(0)} ms of main-thread work (sampled; "(program)" is native: ` +
+                'module compile, DOM, style, layout, profiler start-up):',
+              `    by file: ${prof.byFile.map((f) => `${f.what} ${f.ms.toFixed(0)}`).join(', ')}`,
+              `    heaviest functions: ${prof.topFunctions
+                .slice(0, 4)
+                .map((f) => `${f.what} ${f.ms.toFixed(1)}`)
+                .join(', ')}`,
+            ]),
+      ];
+      return [
+        {
+          id: 'popup-first-render',
+          label: popupLabel,
+          value: r.medianMs,
+          unit: 'ms',
+          shown: ms(r.medianMs),
+          budget: { max: 200, shown: '200 ms' },
+          details: {
+            seed,
+            samplesMs: r.samples.map((x) => round(x, 1)),
+            readyMs: r.readySamples.map((x) => round(x, 1)),
+            phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, round(v, 1)])),
+            profile: prof,
+          },
+        },
+        {
+          id: 'popup-first-render-before-seeding',
+          label: `same, before seeding (${(FACTS + COLD_RUNS + 1).toLocaleString('en-US')} turns)`,
+          value: before.medianMs,
+          unit: 'ms',
+          shown: ms(before.medianMs),
+          sub: true,
+          details: { samplesMs: before.samples.map((x) => round(x, 1)) },
+        },
+        {
+          id: 'popup-data-ready',
+          label: 'main[data-ready] in the DOM',
+          value: r.medianReadyMs,
+          unit: 'ms',
+          shown: ms(r.medianReadyMs),
+          sub: true,
+        },
+      ];
+    });
+
+    const rows = [...groups.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, r]) => r);
+
+    const date = new Date().toISOString().slice(0, 10);
+    const title = `Tokenwise benchmark — ${date}, ${version}, ${availableParallelism()} cores (load ${loadavg()[0]!.toFixed(1)})`;
+    process.stdout.write(`\n${formatTable(title, rows)}\n`);
+    for (const d of [traceDetail, popupDetail]) if (d.length > 0) process.stdout.write(`\n${d.join('\n')}\n`);
+    const cores = availableParallelism();
+    const busiest = Math.max(loadAtStart, loadavg()[0]!);
+    if (busiest > cores) {
+      process.stdout.write(
+        `\nNote: the machine was busy (load average up to ${busiest.toFixed(1)} on ${cores} cores); ` +
+          'absolute times are inflated and noisy, the interleaved ratio least so.\n',
+      );
+    }
+    writeJson(
+      RESULTS,
+      {
+        date: new Date().toISOString(),
+        browser: version,
+        cores: availableParallelism(),
+        loadAverage: { atStart: round(loadAtStart, 2), atEnd: loadavg().map((x) => round(x, 2)) },
+        durationS: round((Date.now() - started) / 1000, 1),
+        settings: { BYTES, PAIRS, TRACES, COLD_RUNS, FACTS, DAYS, PER_DAY, POPUP_RUNS, BASELINE_POPUP_RUNS },
+      },
+      rows,
+    );
+    const failed = anyFailed(rows);
+    process.stdout.write(
+      `\n${failed ? 'Some budgets were missed (or a figure failed).' : 'All budgets met.'} ` +
+        `Results: ${RESULTS} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+    );
+    return failed ? 1 : 0;
+  } finally {
+    await plain?.close().catch(() => {});
+    await ext?.close().catch(() => {});
+    await demo?.close().catch(() => {});
+    rmSync(extDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
