@@ -2,7 +2,7 @@
  * Shared plumbing for the wire-format modules: tolerant accessors and the per-body turn accumulator.
  * Everything here runs in the page and must never throw on hostile input.
  */
-import { createEstimator, type Estimator } from '@/utils/parsers/estimate';
+import { estimateTokens } from '@/utils/parsers/estimate';
 import type { ParsedTurn, WireFormatId } from '@/utils/parsers/types';
 
 export type Obj = Record<string, unknown>;
@@ -49,12 +49,13 @@ export interface TurnState {
   /** An error event / failed status was seen. */
   error: boolean;
   parts: string[];
+  /** Characters kept in `parts` (≤ TEXT_CAP), and all reply characters seen. */
   len: number;
-  est: Estimator;
+  total: number;
 }
 
 export function newTurn(format: WireFormatId): TurnState {
-  return { format, done: false, error: false, parts: [], len: 0, est: createEstimator() };
+  return { format, done: false, error: false, parts: [], len: 0, total: 0 };
 }
 
 /** Records id (first one wins) and model (last non-empty wins). */
@@ -153,10 +154,14 @@ export function addTool(t: TurnState, name: unknown, key?: unknown): void {
   t.tools = countTool(t.tools, name);
 }
 
-/** Appends reply text: kept up to TEXT_CAP, always counted by the running estimate. */
+/**
+ * Appends reply text: kept up to TEXT_CAP, and its length always counted. Nothing is estimated while the
+ * stream runs: most replies end with the service's own usage, and the page should not pay for an estimate
+ * nobody needs (see endTurn).
+ */
 export function addText(t: TurnState, s: unknown): void {
   if (typeof s !== 'string' || !s) return;
-  t.est.push(s);
+  t.total += s.length;
   const room = TEXT_CAP - t.len;
   if (room <= 0) return;
   let part = s;
@@ -176,12 +181,14 @@ export function addText(t: TurnState, s: unknown): void {
  */
 export function endTurn(t: TurnState, aborted: boolean): ParsedTurn[] {
   if ((t.error && !t.usage) || (!t.id && !t.usage && !t.len)) return [];
-  const turn: ParsedTurn = {
-    format: t.format,
-    text: t.parts.join(''),
-    aborted: aborted || !t.done,
-    estimatedOutputTokens: t.est.total(),
-  };
+  const text = t.parts.join('');
+  const turn: ParsedTurn = { format: t.format, text, aborted: aborted || !t.done };
+  if (!t.usage) {
+    // Estimated once, at the end, and only when the service reported nothing. Past the kept text, the
+    // rest of a very long reply is extrapolated at the same tokens-per-character rate.
+    const kept = estimateTokens(text);
+    turn.estimatedOutputTokens = t.len > 0 && t.total > t.len ? Math.round((kept * t.total) / t.len) : kept;
+  }
   if (t.id) turn.id = t.id;
   if (t.model) turn.model = t.model;
   if (t.usage) turn.usage = { ...t.usage };
