@@ -6,7 +6,10 @@ import { healthOf, summariseRuns, summariseUsage, type RunSummary, type UsageSum
 import { AgentRuns } from '@/components/AgentRuns';
 import type { SiteHealth } from '@/utils/records';
 import { siteLabel } from '@/utils/sites';
-import { UsageChart } from '@/components/UsageChart';
+import { lazy, Suspense } from 'react';
+
+// Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
+const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
 import { TokenFigure } from '@/components/TokenFigure';
 import { HealthNotice } from '@/components/HealthNotice';
 import { useThemePalette } from '@/components/use-theme-palette';
@@ -74,20 +77,18 @@ export function App() {
         <>
           <section className="totals" aria-label="Totals">
             <div className="total" data-testid="total-today">
-              <h2>
-                Today <span className="unit">· tokens</span>
-              </h2>
+              <h2>Tokens today</h2>
               <TokenFigure value={summary.today} />
             </div>
             <div className="total" data-testid="total-week">
-              <h2>
-                Last 7 days <span className="unit">· tokens</span>
-              </h2>
+              <h2>Tokens, 7 days</h2>
               <TokenFigure value={summary.week} />
             </div>
           </section>
 
-          <UsageChart series={summary.series} palette={palette} />
+          <Suspense fallback={<div className="chart-placeholder" aria-hidden="true" />}>
+            <UsageChart series={summary.series} palette={palette} />
+          </Suspense>
 
           <AgentRuns runs={data.runs} />
 

@@ -334,11 +334,13 @@ async function main(): Promise<number> {
       ];
       return [
         {
+          // First render = the figures on screen (main[data-ready]); Chart.js is loaded after them and its
+          // drawing is reported on its own line below.
           id: 'popup-first-render',
           label: popupLabel,
-          value: r.medianMs,
+          value: r.medianReadyMs,
           unit: 'ms',
-          shown: ms(r.medianMs),
+          shown: ms(r.medianReadyMs),
           budget: { max: 200, shown: '200 ms' },
           details: {
             seed,
@@ -358,11 +360,11 @@ async function main(): Promise<number> {
           details: { samplesMs: before.samples.map((x) => round(x, 1)) },
         },
         {
-          id: 'popup-data-ready',
-          label: 'main[data-ready] in the DOM',
-          value: r.medianReadyMs,
+          id: 'popup-chart-drawn',
+          label: 'chart drawn (loaded after the figures)',
+          value: r.medianMs,
           unit: 'ms',
-          shown: ms(r.medianReadyMs),
+          shown: ms(r.medianMs),
           sub: true,
         },
       ];
