@@ -72,12 +72,14 @@ describe('popup', () => {
 
   it('shows today’s exact total equal to the demo server’s logged usage, and the estimate apart with ≈', async () => {
     const turns = await readTable<StoredTurn>(ext, 'turns');
-    const exactLogged = demo.log
-      .filter((e) => e.usageSent)
-      .reduce((sum, e) => sum + e.inputTokens + e.outputTokens, 0);
-    const exactStored = turns.filter((t) => t.source === 'exact').reduce((s, t) => s + t.inputTokens + t.outputTokens, 0);
+    const exactLogged = demo.log.filter((e) => e.usageSent).reduce((sum, e) => sum + e.inputTokens + e.outputTokens, 0);
+    const exactStored = turns
+      .filter((t) => t.source === 'exact')
+      .reduce((s, t) => s + t.inputTokens + t.outputTokens, 0);
     expect(exactStored).toBe(exactLogged);
-    const estimated = turns.filter((t) => t.source === 'estimated').reduce((s, t) => s + t.inputTokens + t.outputTokens, 0);
+    const estimated = turns
+      .filter((t) => t.source === 'estimated')
+      .reduce((s, t) => s + t.inputTokens + t.outputTokens, 0);
 
     const popup = await openExtensionPage(b, 'popup.html');
     await popup.setViewportSize({ width: 360, height: 600 });
