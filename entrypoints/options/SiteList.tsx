@@ -148,7 +148,7 @@ function AddSiteForm() {
           id="site-address"
           type="text"
           inputMode="url"
-          placeholder="https://ai.yourcompany.com"
+          placeholder="https://ai.example.com"
           value={address}
           onChange={(e) => setAddress(e.target.value)}
           autoComplete="off"

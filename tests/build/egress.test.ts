@@ -12,6 +12,10 @@ const ALLOWED = [
   /^https:\/\/www\.chartjs\.org\//, // Chart.js warning text
   /^https:\/\/tinyurl\.com\/y2uuvskb$/, // Dexie's "IndexedDB API missing" error text
   /^http:\/\/bit\.ly\/2kdckMn$/, // Dexie's error text about a missing Promise polyfill
+  /^https:\/\/github\.com\/wxt-dev\/wxt\/issues\/371$/, // WXT storage's error text
+  /^https:\/\/wxt\.dev\/guide\/go-further\/testing\.html$/, // WXT's error text when run outside an extension
+  /^https:\/\/([\w-]+\.)*example\.com$/, // reserved example domain in placeholders and help text (RFC 2606)
+  /^https:\/\/\$\{\w+\}$/, // a template literal that adds a scheme to what the user typed, to parse it
 ];
 
 function files(dir: string): string[] {
