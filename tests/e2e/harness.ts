@@ -185,6 +185,11 @@ export async function waitFor<T>(check: () => Promise<T>, timeoutMs = 20_000, ev
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
+  // The popup loads its chart after the figures: picture it as a person sees it a moment later.
+  await page
+    .locator('.chart-placeholder')
+    .waitFor({ state: 'detached', timeout: 5_000 })
+    .catch(() => {});
   await page.screenshot({ path, fullPage: true });
   return path;
 }
