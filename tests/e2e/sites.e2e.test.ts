@@ -212,3 +212,49 @@ describe('Test this site', () => {
     expect((await readTable<StoredTurn>(ext, 'turns')).length).toBe(storedBefore + demo.log.length - loggedBefore);
   });
 });
+
+describe('a built-in site whose access the user withholds (reliability test 9)', () => {
+  async function hostAccess(b: ExtBrowser, value: 'ON_CLICK' | 'ON_ALL_SITES') {
+    const page = await b.ctx.newPage();
+    await page.goto('chrome://extensions');
+    await page.evaluate(
+      ([id, value]) =>
+        new Promise<void>((resolve) =>
+          (
+            globalThis as unknown as {
+              chrome: { developerPrivate: { updateExtensionConfiguration(c: object, cb: () => void): void } };
+            }
+          ).chrome.developerPrivate.updateExtensionConfiguration({ extensionId: id, hostAccess: value }, () =>
+            resolve(),
+          ),
+        ),
+      [b.extId, value] as const,
+    );
+    await page.close();
+  }
+
+  it('shows "No access" in the options page, counts nothing there, and recovers when allowed again', async () => {
+    const ext = await openExtensionPage(b, 'popup.html');
+    await hostAccess(b, 'ON_CLICK');
+    const options = await openExtensionPage(b, 'options.html');
+    const row = options.locator('[data-testid="builtin-site"]');
+    await expect.poll(() => row.getAttribute('data-access'), { timeout: 10_000 }).toBe('no-access');
+    expect(await row.getByTestId('site-state').getAttribute('data-state')).toBe('no-access');
+    await screenshot(options, 'options-builtin-withheld');
+
+    const before = (await readTable<StoredTurn>(ext, 'turns')).length;
+    const page = await b.ctx.newPage();
+    await page.goto(`${demo.chatUrl}?format=openai-chat-sse&autotitle=0`);
+    await sendChat(page, 'while access is withheld');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await readTable<StoredTurn>(ext, 'turns')).length).toBe(before);
+
+    await hostAccess(b, 'ON_ALL_SITES');
+    await expect.poll(() => row.getAttribute('data-access'), { timeout: 10_000 }).toBe('active');
+    await page.reload();
+    const id = await sendChat(page, 'allowed again');
+    expect(await waitFor(async () => (await readTable<StoredTurn>(ext, 'turns')).some((t) => t.id.endsWith(id)))).toBe(
+      true,
+    );
+  });
+});
