@@ -190,6 +190,9 @@ function jsonParser(): TurnParser {
         mode = 1;
       }
     },
+    get satisfied() {
+      return mode === 1 && len > JSON_CAP; // too big to parse: nothing more to learn from it
+    },
     finish(aborted: boolean): ParsedTurn[] {
       try {
         if (mode === 2) return ev.end(aborted);

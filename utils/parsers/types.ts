@@ -57,4 +57,6 @@ export interface BodyParser {
   finish(aborted: boolean): ParsedTurn[];
   /** True once the parser has seen at least one event of a known format (for health reporting). */
   readonly recognised: boolean;
+  /** True when more input cannot change the result (e.g. a JSON body past the size cap): stop reading. */
+  readonly satisfied?: boolean;
 }
