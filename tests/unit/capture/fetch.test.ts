@@ -11,8 +11,9 @@ const sse = readFileSync(new URL('../../fixtures/wire/openai-chat/stream-basic.s
 type Win = { fetch: typeof fetch };
 let posted: PageMessage[];
 const post = (m: PageMessage) => void posted.push(m);
-/** Our copy is read in paced gulps (read-stream.ts): give it time to finish. */
-const settle = () => new Promise((r) => setTimeout(r, 300));
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+};
 
 beforeEach(() => {
   posted = [];
