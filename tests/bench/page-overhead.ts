@@ -1,14 +1,17 @@
 /**
  * Figure 1: wall time of the demo /bench page streaming a large reply (fetch + SSE, rendered as it
- * arrives) in Chromium with the extension vs a plain Chromium, interleaved A/B with the order swapped
- * every pair, after a warm-up.
+ * arrives) in Chromium with the extension vs a plain Chromium: interleaved pairs in ABBA order after a
+ * warm-up, a settle after every run (pairs.ts).
  *
  * The timed span runs from just before `runBench()` (which starts the fetch) until two animation frames
  * after it resolved, i.e. until the whole reply is laid out and painted. The page's own clock
  * (`__benchResult.ms`) stops at the last append, before the final (multi-second) layout of the text and
  * before any work the extension still has queued on the main thread, so it is kept only as a cross-check.
+ * The page's main-thread CPU time over the same span is recorded for every run (CDP Performance metrics):
+ * its with/without ratio is much less sensitive to other processes on the machine than wall time.
  */
 import type { Page } from 'playwright-core';
+import { measurePairs, withCpu, type PairsResult, type Sample } from './pairs';
 import { median, sleep } from './stats';
 
 export interface BenchResult {
@@ -27,10 +30,14 @@ export interface BenchRun extends BenchResult {
 /** The bench page's API (tests/demo/public/bench.js). */
 export type BenchWindow = Window & { runBench(opts?: { bytes?: number }): Promise<BenchResult> };
 
-/** Loads /bench fresh (no old 5 MB DOM around) and streams once. */
-export async function benchOnce(page: Page, url: string): Promise<BenchRun> {
+/** Loads /bench fresh (no old 5 MB DOM around) and lets the load settle. */
+export async function loadBench(page: Page, url: string): Promise<void> {
   await page.goto(url, { waitUntil: 'load' });
   await sleep(150); // let the load settle (content scripts' handshake, first paint)
+}
+
+/** Streams once on a loaded /bench page: runBench() called → two animation frames after it resolved. */
+export async function streamOnce(page: Page): Promise<BenchRun> {
   const r = await page.evaluate(async () => {
     const start = performance.now();
     const result = await (window as unknown as BenchWindow).runBench();
@@ -41,16 +48,16 @@ export async function benchOnce(page: Page, url: string): Promise<BenchRun> {
   return r;
 }
 
-export interface OverheadResult {
-  withExt: BenchRun[];
-  without: BenchRun[];
-  /** with/without rendered time for each adjacent pair. */
-  pairRatios: number[];
-  medianWith: number;
-  medianWithout: number;
-  /** Median of the per-pair ratios (the budgeted figure). */
-  ratio: number;
-  /** Same, on the page's own clock (stream done, before the final layout). */
+/** Loads /bench fresh and streams once. */
+export async function benchOnce(page: Page, url: string): Promise<BenchRun> {
+  await loadBench(page, url);
+  return streamOnce(page);
+}
+
+export type StreamSample = BenchRun & Sample;
+
+export interface OverheadResult extends PairsResult<StreamSample> {
+  /** Median with/without ratio on the page's own clock (stream done, before the final layout). */
   pageClockRatio: number;
   bytes: number;
 }
@@ -59,46 +66,31 @@ export async function measurePageOverhead(
   ext: Page,
   plain: Page,
   url: string,
-  runs: number,
+  pairs: number,
+  settleMs: number,
   log: (s: string) => void,
 ): Promise<OverheadResult> {
-  const run = async (page: Page) => {
-    const r = await benchOnce(page, url);
-    // Tear the 5 MB document down now, not during the other browser's run, and let the extension's
-    // worker store its fact before the other browser's turn.
-    await page.goto('about:blank');
-    await sleep(300);
-    return r;
-  };
-  // Warm-up: disk cache, code caches, the demo server's JIT, the extension worker's first ingest.
-  await run(ext);
-  await run(plain);
-  const withExt: BenchRun[] = [];
-  const without: BenchRun[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      withExt.push(await run(ext));
-      without.push(await run(plain));
-    } else {
-      without.push(await run(plain));
-      withExt.push(await run(ext));
-    }
-    const a = withExt[i]!;
-    const b = without[i]!;
-    log(
-      `  pair ${i + 1}/${runs}: with ${a.renderedMs.toFixed(0)} ms (stream ${a.ms.toFixed(0)}), ` +
-        `without ${b.renderedMs.toFixed(0)} ms (stream ${b.ms.toFixed(0)})`,
-    );
-  }
-  const pairRatios = withExt.map((a, i) => a.renderedMs / without[i]!.renderedMs);
+  const r = await measurePairs<StreamSample>({
+    ext,
+    plain,
+    pairs,
+    settleMs,
+    log,
+    async run(page) {
+      await loadBench(page, url);
+      const { result, cpu } = await withCpu(page, () => streamOnce(page));
+      // Tear the 5 MB document down now, not during the other browser's run (then the settle lets the
+      // extension's worker store its fact before the other browser's turn).
+      await page.goto('about:blank');
+      return { ...result, wallMs: result.renderedMs, cpu };
+    },
+    describe: (a, b) =>
+      `with ${a.renderedMs.toFixed(0)} ms (stream ${a.ms.toFixed(0)}, cpu ${a.cpu.threadMs.toFixed(0)}), ` +
+      `without ${b.renderedMs.toFixed(0)} ms (stream ${b.ms.toFixed(0)}, cpu ${b.cpu.threadMs.toFixed(0)})`,
+  });
   return {
-    withExt,
-    without,
-    pairRatios,
-    medianWith: median(withExt.map((r) => r.renderedMs)),
-    medianWithout: median(without.map((r) => r.renderedMs)),
-    ratio: median(pairRatios),
-    pageClockRatio: median(withExt.map((a, i) => a.ms / without[i]!.ms)),
-    bytes: withExt[0]?.bytes ?? 0,
+    ...r,
+    pageClockRatio: median(r.withExt.map((a, i) => a.ms / r.without[i]!.ms)),
+    bytes: r.withExt[0]?.bytes ?? 0,
   };
 }

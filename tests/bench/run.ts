@@ -3,8 +3,10 @@
  * Prints a table, writes the same to tests/bench/.results/latest.json, exits 1 when a budget is missed or a
  * figure could not be measured. Not part of `npm test`. Progress goes to stderr, the table to stdout.
  *
- * The machine is shared and noisy: overheads are ratios within one run, interleaved with/without, medians.
- * Run counts can be lowered for a quick look, e.g. BENCH_PAIRS=3 BENCH_COLD=3 BENCH_POPUP=3 npm run bench.
+ * The machine is shared and noisy: overheads are ratios within one run, interleaved with/without in ABBA
+ * order, medians of per-pair ratios, with the page's main-thread CPU time reported beside the wall time.
+ * Run counts can be lowered for a quick look, e.g.
+ * BENCH_PAIRS=3 BENCH_APP_PAIRS=2 BENCH_COLD=3 BENCH_POPUP=3 npm run bench.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
@@ -14,16 +16,26 @@ import { openExtensionPage, type ExtBrowser } from '../e2e/harness';
 import { startDemo, type DemoServer } from '../demo/server';
 import { browserVersion, launchPlain, launchWithExtension, snapshotDemoBuild, type PlainBrowser } from './browsers';
 import { bundleSizes, kb, releaseBundleSizes } from './bundles';
+import { appPageUrl, measureAppOverhead } from './app-overhead';
+import { startAppServer, type AppServer } from './app-server';
+import { measureDetectorChromium, measureDetectorNode, type DetectorSummary } from './detector';
 import { measurePageOverhead } from './page-overhead';
+import type { PairsResult, Sample } from './pairs';
 import { measurePopup, prepareHistory, profilePopup } from './popup';
 import { anyFailed, formatTable, writeJson, type Row } from './report';
 import { envInt, round, sleep } from './stats';
 import { measureExtensionCost } from './trace';
-import { measureColdStart, measureIngest } from './worker';
+import { countTurns, measureColdStart, measureIngest } from './worker';
 
 const RESULTS = resolve('tests/bench/.results/latest.json');
 const BYTES = envInt('BENCH_BYTES', 5_000_000);
-const PAIRS = envInt('BENCH_PAIRS', 7);
+const PAIRS = envInt('BENCH_PAIRS', 12);
+const APP_PAIRS = envInt('BENCH_APP_PAIRS', 8);
+const APP_REQUESTS = envInt('BENCH_APP_REQUESTS', 200);
+const APP_KB = envInt('BENCH_APP_KB', 50);
+const APP_CONCURRENCY = envInt('BENCH_APP_CONCURRENCY', 8);
+/** Untimed pause after every with/without run. */
+const SETTLE_MS = envInt('BENCH_SETTLE_MS', 400);
 const TRACES = envInt('BENCH_TRACES', 3);
 const COLD_RUNS = envInt('BENCH_COLD', 7);
 const FACTS = envInt('BENCH_FACTS', 10_000);
@@ -37,6 +49,168 @@ const log = (s: string) =>
   process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${s}\n`);
 const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const x2 = (r: number) => `${r.toFixed(2)}×`;
+const us = (x: number) => `${x < 100 ? x.toFixed(1) : x.toFixed(0)} µs`;
+
+/** The rows every with/without comparison shows under its budgeted wall-time ratio. */
+function pairRows<S extends Sample>(id: string, r: PairsResult<S>): Row[] {
+  return [
+    {
+      id: `${id}-ms`,
+      label: 'median until rendered, with / without',
+      value: r.medianWith - r.medianWithout,
+      unit: 'ms',
+      shown: `${r.medianWith.toFixed(0)} / ${r.medianWithout.toFixed(0)} ms`,
+      sub: true,
+    },
+    {
+      id: `${id}-spread`,
+      label: 'pair ratios, min – max',
+      value: null,
+      unit: 'ratio',
+      shown: `${Math.min(...r.pairRatios).toFixed(2)} – ${Math.max(...r.pairRatios).toFixed(2)}`,
+      sub: true,
+    },
+    {
+      id: `${id}-robust`,
+      label: 'trimmed mean; 95% CI of the median',
+      value: r.trimmedRatio,
+      unit: 'ratio',
+      shown: `${x2(r.trimmedRatio)}; ${r.ci[0].toFixed(2)} – ${r.ci[1].toFixed(2)}`,
+      sub: true,
+      details: { trim: '20 % off each end', ci: r.ci.map((x) => round(x, 3)) },
+    },
+    {
+      id: `${id}-cpu`,
+      label: 'main-thread CPU time, with / without',
+      value: r.cpuRatio,
+      unit: 'ratio',
+      shown: `${x2(r.cpuRatio)} (${r.cpuWith.toFixed(0)} / ${r.cpuWithout.toFixed(0)} ms)`,
+      sub: true,
+      details: {
+        method:
+          'CDP Performance.getMetrics (timeDomain threadTicks) ThreadTime delta over the timed span, ' +
+          'median of per-pair ratios',
+        ci: r.cpuCi.map((x) => round(x, 3)),
+        pairRatios: r.cpuRatios.map((x) => round(x, 3)),
+        rendererProcessRatio: round(r.processRatio, 3),
+      },
+    },
+    {
+      id: `${id}-cpu-outside-layout`,
+      label: '  same, outside layout and style',
+      value: r.outsideLayoutRatio,
+      unit: 'ratio',
+      shown: `${x2(r.outsideLayoutRatio)} (${r.outsideLayoutWith.toFixed(0)} / ${r.outsideLayoutWithout.toFixed(0)} ms)`,
+      sub: true,
+      details: {
+        method: 'TaskDuration − LayoutDuration − RecalcStyleDuration (thread clock), median of per-pair ratios',
+      },
+    },
+  ];
+}
+
+/** Raw per-run samples of a with/without comparison, for the JSON. */
+function pairDetails<S extends Sample>(r: PairsResult<S>): Record<string, unknown> {
+  const cpu = (xs: S[]) =>
+    xs.map((x) => ({
+      threadMs: round(x.cpu.threadMs, 1),
+      taskMs: round(x.cpu.taskMs, 1),
+      layoutMs: round(x.cpu.layoutMs, 1),
+      styleMs: round(x.cpu.styleMs, 1),
+      processMs: round(x.cpu.processMs, 0),
+    }));
+  return {
+    order: 'warm-up (one run each), then ABBA: with first in odd pairs, without first in even pairs',
+    settleMs: SETTLE_MS,
+    withExtWallMs: r.withExt.map((x) => round(x.wallMs, 1)),
+    withoutWallMs: r.without.map((x) => round(x.wallMs, 1)),
+    pairRatios: r.pairRatios.map((x) => round(x, 3)),
+    ratioOfMedians: round(r.medianWith / r.medianWithout, 3),
+    trimmedMeanRatio: round(r.trimmedRatio, 3),
+    ci95OfMedian: r.ci.map((x) => round(x, 3)),
+    cpuRatio: round(r.cpuRatio, 3),
+    cpuPairRatios: r.cpuRatios.map((x) => round(x, 3)),
+    rendererProcessCpuRatio: round(r.processRatio, 3),
+    cpuOutsideLayoutRatio: round(r.outsideLayoutRatio, 3),
+    withExtCpu: cpu(r.withExt),
+    withoutCpu: cpu(r.without),
+    machineBusyShare: [...r.withExt, ...r.without].map((x) => round(x.machineBusy ?? Number.NaN, 2)),
+  };
+}
+
+/** Per-kind lines printed under the table. */
+function detectorBreakdown(node: DetectorSummary, chromium: DetectorSummary | string): string[] {
+  const c = typeof chromium === 'string' ? undefined : chromium;
+  return [
+    `Detector cost by kind of non-matching body (${node.corpus.items} bodies of 1–50 KB, ${node.corpus.totalKB.toFixed(0)} KB; ` +
+      `median µs per body / µs per KB; Node${c ? ' | Chromium' : ''}):`,
+    ...Object.entries(node.byKind).map(([k, v]) => {
+      const ck = c?.byKind[k];
+      const cs = ck ? `  |  ${ck.medianUs.toFixed(0).padStart(4)} / ${ck.usPerKB.toFixed(1).padStart(5)}` : '';
+      return `  ${k.padEnd(26)} ${v.medianUs.toFixed(0).padStart(4)} / ${v.usPerKB.toFixed(1).padStart(5)}${cs}`;
+    }),
+  ];
+}
+
+/** Figure 1c's rows: Node (main row) and, when it could be measured, Chromium. */
+function detectorRows(node: DetectorSummary, chromium: DetectorSummary | string): Row[] {
+  const rows: Row[] = [
+    {
+      id: 'detector-per-response',
+      label: 'detector, response matching nothing (Node)',
+      value: node.medianUs,
+      unit: 'µs',
+      shown: `${us(node.medianUs)} (p95 ${us(node.p95Us)})`,
+      details: {
+        method:
+          'createBodyParser(contentType) → push per 16 KB chunk → finish, each response timed alone; a body costs ' +
+          'the median of its timings; median and p95 over the bodies; µs/KB = median over passes of pass time / KB',
+        ...node,
+      },
+    },
+    {
+      id: 'detector-per-kb',
+      label: 'per KB of body',
+      value: node.usPerKB,
+      unit: 'µs/KB',
+      shown: `${node.usPerKB.toFixed(1)} µs/KB`,
+      sub: true,
+    },
+  ];
+  if (typeof chromium === 'string') {
+    rows.push({
+      id: 'detector-chromium',
+      label: 'same loop in Chromium',
+      value: null,
+      unit: 'µs',
+      shown: 'not measured',
+      sub: true,
+      details: { reason: chromium },
+    });
+  } else {
+    rows.push(
+      {
+        id: 'detector-chromium',
+        label: 'same loop in Chromium (page)',
+        value: chromium.medianUs,
+        unit: 'µs',
+        shown: `${us(chromium.medianUs)} (p95 ${us(chromium.p95Us)})`,
+        sub: true,
+        details: { ...chromium },
+      },
+      {
+        id: 'detector-chromium-per-kb',
+        label: 'Chromium, per KB of body',
+        value: chromium.usPerKB,
+        unit: 'µs/KB',
+        shown: `${chromium.usPerKB.toFixed(1)} µs/KB`,
+        sub: true,
+      },
+    );
+  }
+  return rows;
+}
 const mbLabel = `${(BYTES / 1e6).toLocaleString('en-US')} MB`;
 
 /** Runs one measurement; a failure becomes an ERROR row and the benchmark goes on. */
@@ -55,14 +229,16 @@ async function figure(
 }
 
 async function main(): Promise<number> {
-  /** Rows of each figure, by the brief's numbering (the table's order). */
+  /** Rows of each figure, by the brief's numbering (the table's order; 1.1 and 1.2 print after 1). */
   const groups = new Map<number, Row[]>();
   const extDir = snapshotDemoBuild();
   const loadAtStart = loadavg()[0]!;
   let demo: DemoServer | undefined;
+  let app: AppServer | undefined;
   let ext: ExtBrowser | undefined;
   let plain: PlainBrowser | undefined;
   let version = 'Chromium';
+  let detectorDetail: string[] = [];
   try {
     // 5. Bundle sizes first: no browser needed.
     await figure(
@@ -115,8 +291,24 @@ async function main(): Promise<number> {
       },
     );
 
-    log('starting the demo server and two browsers (with / without the extension)');
+    // 1c, in Node: no browser needed (and none running yet to disturb it).
+    log('detector cost per non-matching response, in Node');
+    let detectorNode: DetectorSummary | undefined;
+    let detectorNodeError: string | undefined;
+    try {
+      detectorNode = measureDetectorNode();
+      log(
+        `  ${detectorNode.responses} responses over ${detectorNode.passes} passes: median ${us(detectorNode.medianUs)}, ` +
+          `p95 ${us(detectorNode.p95Us)}, ${detectorNode.usPerKB.toFixed(1)} µs/KB`,
+      );
+    } catch (e) {
+      detectorNodeError = errorText(e);
+      log(`  failed: ${detectorNodeError}`);
+    }
+
+    log('starting the demo server, the app-traffic page server and two browsers (with / without the extension)');
     demo = await startDemo({ quiet: true });
+    app = await startAppServer(APP_KB);
     ext = await launchWithExtension(extDir);
     plain = await launchPlain();
     const extPage = await ext.ctx.newPage();
@@ -125,59 +317,130 @@ async function main(): Promise<number> {
     const benchUrl = `${demo.chatUrl}bench?bytes=${BYTES}&auto=0`;
 
     // 1. Page overhead, wall time, interleaved.
-    log(`page overhead: ${PAIRS} interleaved pairs of ${mbLabel} streams after a warm-up`);
+    log(`page overhead: ${PAIRS} ABBA pairs of ${mbLabel} streams after a warm-up`);
     await figure(
       groups,
       1,
       { id: 'page-overhead', label: `page overhead (${mbLabel} stream, wall)`, unit: 'ratio' },
       async () => {
-        const r = await measurePageOverhead(extPage, plainPage, benchUrl, PAIRS, log);
+        const r = await measurePageOverhead(extPage, plainPage, benchUrl, PAIRS, SETTLE_MS, log);
         return [
           {
             id: 'page-overhead',
             label: `page overhead (${mbLabel} stream, wall)`,
             value: r.ratio,
             unit: 'ratio',
-            shown: `${r.ratio.toFixed(2)}×`,
+            shown: x2(r.ratio),
             budget: { max: 1.05, shown: '1.05×' },
             details: {
               pairs: PAIRS,
               timed: 'runBench() called → two animation frames after it resolved (reply fully rendered)',
-              withExtRenderedMs: r.withExt.map((x) => round(x.renderedMs, 1)),
-              withoutRenderedMs: r.without.map((x) => round(x.renderedMs, 1)),
+              figure: 'median of the per-pair with/without ratios',
+              ...pairDetails(r),
               withExtPageClockMs: r.withExt.map((x) => round(x.ms, 1)),
               withoutPageClockMs: r.without.map((x) => round(x.ms, 1)),
-              pairRatios: r.pairRatios.map((x) => round(x, 3)),
-              ratioOfMedians: round(r.medianWith / r.medianWithout, 3),
               pageClockRatio: round(r.pageClockRatio, 3),
+              withExtChunks: r.withExt.map((x) => x.chunks),
+              withoutChunks: r.without.map((x) => x.chunks),
               bytes: r.bytes,
             },
           },
-          {
-            id: 'page-overhead-ms',
-            label: 'median until rendered, with / without',
-            value: r.medianWith - r.medianWithout,
-            unit: 'ms',
-            shown: `${r.medianWith.toFixed(0)} / ${r.medianWithout.toFixed(0)} ms`,
-            sub: true,
-          },
-          {
-            id: 'page-overhead-spread',
-            label: 'pair ratios, min – max',
-            value: null,
-            unit: 'ratio',
-            shown: `${Math.min(...r.pairRatios).toFixed(2)} – ${Math.max(...r.pairRatios).toFixed(2)}`,
-            sub: true,
-          },
+          ...pairRows('page-overhead', r),
           {
             id: 'page-overhead-page-clock',
             label: "on the page's own clock (stream done)",
             value: r.pageClockRatio,
             unit: 'ratio',
-            shown: `${r.pageClockRatio.toFixed(2)}×`,
+            shown: x2(r.pageClockRatio),
             sub: true,
           },
         ];
+      },
+    );
+
+    // 1b. Page overhead on an app page: 200 JSON replies no format matches, plus one model stream.
+    const appOpts = { requests: APP_REQUESTS, concurrency: APP_CONCURRENCY, streamBytes: BYTES };
+    const appLabel = `app page overhead (${APP_REQUESTS} JSON + ${mbLabel}, wall)`;
+    log(
+      `app-page overhead: ${APP_PAIRS} ABBA pairs of ${APP_REQUESTS} × ${APP_KB} KB JSON (${APP_CONCURRENCY} at a time) ` +
+        `+ a ${mbLabel} stream`,
+    );
+    await figure(groups, 1.1, { id: 'app-page-overhead', label: appLabel, unit: 'ratio' }, async () => {
+      const url = appPageUrl(app!.origin, demo!.apiOrigin, appOpts);
+      const r = await measureAppOverhead(extPage, plainPage, url, appOpts, APP_PAIRS, SETTLE_MS, log);
+      // Sanity check: the extension ran on the app page (its server's port) and recorded the model stream of
+      // every with-extension run, so the JSON replies went through its detector too.
+      const ui = await openExtensionPage(ext!, 'popup.html');
+      const stored = await countTurns(ui, `${app!.origin}|openai-chat:`).finally(() => ui.close());
+      if (stored < APP_PAIRS) {
+        throw new Error(
+          `the extension stored ${stored} replies from ${app!.origin}, not ${APP_PAIRS + 1}: did it run there?`,
+        );
+      }
+      log(`  the extension stored ${stored} replies from the app page`);
+      return [
+        {
+          id: 'app-page-overhead',
+          label: appLabel,
+          value: r.ratio,
+          unit: 'ratio',
+          shown: x2(r.ratio),
+          budget: { max: 1.05, shown: '1.05×' },
+          details: {
+            pairs: APP_PAIRS,
+            page: `${app!.origin}/app (tests/bench/app-page), served by tests/bench/app-server.ts`,
+            traffic:
+              `${APP_REQUESTS} JSON replies of ~${APP_KB} KB matching no model format (customers list GET, search ` +
+              `POST, activity array GET, GraphQL POST), ${APP_CONCURRENCY} in flight; meanwhile one ${mbLabel} ` +
+              `SSE reply from ${demo!.apiOrigin}/v1/chat/completions (cross-origin, CORS)`,
+            timed: 'runAppBench() called → two animation frames after the last card and the last reply text',
+            figure: 'median of the per-pair with/without ratios',
+            ...pairDetails(r),
+            withExtJsonDoneMs: r.withExt.map((x) => round(x.jsonDoneMs, 1)),
+            withoutJsonDoneMs: r.without.map((x) => round(x.jsonDoneMs, 1)),
+            withExtStreamDoneMs: r.withExt.map((x) => round(x.streamDoneMs, 1)),
+            withoutStreamDoneMs: r.without.map((x) => round(x.streamDoneMs, 1)),
+            jsonDoneRatio: round(r.jsonDoneRatio, 3),
+            streamDoneRatio: round(r.streamDoneRatio, 3),
+            jsonBytes: r.withExt[0]?.jsonBytes,
+            rows: r.withExt[0]?.rows,
+            streamBytes: r.withExt[0]?.streamBytes,
+            repliesStoredByTheExtension: stored,
+          },
+        },
+        ...pairRows('app-page-overhead', r),
+        {
+          id: 'app-page-overhead-json-done',
+          label: 'last JSON reply rendered (wall)',
+          value: r.jsonDoneRatio,
+          unit: 'ratio',
+          shown: x2(r.jsonDoneRatio),
+          sub: true,
+        },
+      ];
+    });
+
+    // 1c. Detector cost per response that matches nothing: Node (above), then the same loop in Chromium.
+    await figure(
+      groups,
+      1.2,
+      { id: 'detector-per-response', label: 'detector, response matching nothing (Node)', unit: 'µs' },
+      async () => {
+        if (!detectorNode) throw new Error(detectorNodeError ?? 'not measured');
+        log('detector cost per non-matching response, in Chromium (plain browser, isolated page)');
+        let chromium: DetectorSummary | string;
+        try {
+          chromium = await measureDetectorChromium(plainPage, `${app!.origin}/isolated`);
+          log(
+            `  ${chromium.responses} responses: median ${us(chromium.medianUs)}, p95 ${us(chromium.p95Us)}, ` +
+              `${chromium.usPerKB.toFixed(1)} µs/KB${chromium.fineClock ? '' : ' (coarse clock)'}`,
+          );
+        } catch (e) {
+          chromium = errorText(e);
+          log(`  not measured in Chromium: ${chromium}`);
+        }
+        detectorDetail = detectorBreakdown(detectorNode, chromium);
+        return detectorRows(detectorNode, chromium);
       },
     );
 
@@ -375,7 +638,8 @@ async function main(): Promise<number> {
     const date = new Date().toISOString().slice(0, 10);
     const title = `Tokenwise benchmark — ${date}, ${version}, ${availableParallelism()} cores (load ${loadavg()[0]!.toFixed(1)})`;
     process.stdout.write(`\n${formatTable(title, rows)}\n`);
-    for (const d of [traceDetail, popupDetail]) if (d.length > 0) process.stdout.write(`\n${d.join('\n')}\n`);
+    for (const d of [detectorDetail, traceDetail, popupDetail])
+      if (d.length > 0) process.stdout.write(`\n${d.join('\n')}\n`);
     const cores = availableParallelism();
     const busiest = Math.max(loadAtStart, loadavg()[0]!);
     if (busiest > cores) {
@@ -392,7 +656,22 @@ async function main(): Promise<number> {
         cores: availableParallelism(),
         loadAverage: { atStart: round(loadAtStart, 2), atEnd: loadavg().map((x) => round(x, 2)) },
         durationS: round((Date.now() - started) / 1000, 1),
-        settings: { BYTES, PAIRS, TRACES, COLD_RUNS, FACTS, DAYS, PER_DAY, POPUP_RUNS, BASELINE_POPUP_RUNS },
+        settings: {
+          BYTES,
+          PAIRS,
+          APP_PAIRS,
+          APP_REQUESTS,
+          APP_KB,
+          APP_CONCURRENCY,
+          SETTLE_MS,
+          TRACES,
+          COLD_RUNS,
+          FACTS,
+          DAYS,
+          PER_DAY,
+          POPUP_RUNS,
+          BASELINE_POPUP_RUNS,
+        },
       },
       rows,
     );
@@ -405,6 +684,7 @@ async function main(): Promise<number> {
   } finally {
     await plain?.close().catch(() => {});
     await ext?.close().catch(() => {});
+    await app?.close().catch(() => {});
     await demo?.close().catch(() => {});
     rmSync(extDir, { recursive: true, force: true });
   }
