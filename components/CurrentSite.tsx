@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { browser } from '#imports';
-import { originMatches, siteLabel } from '@/utils/sites';
+import { siteLabel } from '@/utils/sites';
+import { isBuiltInOrigin } from '@/utils/builtin-sites';
 import { requestAccess, sendToBackground, type SiteView } from './use-sites';
 
 type TabInfo = { id?: number; origin: string } | null;
@@ -25,10 +26,7 @@ export function CurrentSite({ sites }: { sites: SiteView[] }) {
   const tab = useActiveTabOrigin();
   const [message, setMessage] = useState<{ tone: 'good' | 'bad'; text: string; reload?: boolean }>();
   if (!tab) return null;
-  const builtIn = originMatches(
-    tab.origin,
-    (browser.runtime.getManifest().content_scripts ?? []).flatMap((c) => c.matches ?? []),
-  );
+  const builtIn = isBuiltInOrigin(tab.origin);
   const site = sites.find((s) => s.origin === tab.origin);
   const host = siteLabel(tab.origin);
 

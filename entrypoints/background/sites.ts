@@ -4,17 +4,12 @@
  */
 import { browser } from '#imports';
 import type { UiMessage } from '@/utils/messages';
-import { originMatches } from '@/utils/sites';
+import { isBuiltInOrigin } from '@/utils/builtin-sites';
 import { defaultSiteName, getTrackedSites, originPattern, saveTrackedSites } from '@/utils/sites-store';
 import { hasAccess, syncRegistrations } from './registration';
 
 type Result = { ok: true } | { ok: false; error: string; final: true };
 const fail = (error: string): Result => ({ ok: false, error, final: true });
-
-function builtInCovers(origin: string): boolean {
-  const patterns = (browser.runtime.getManifest().content_scripts ?? []).flatMap((cs) => cs.matches ?? []);
-  return originMatches(origin, patterns);
-}
 
 export async function handleSiteMessage(
   msg: Extract<UiMessage, { type: 'add-site' | 'update-site' | 'remove-site' }>,
@@ -25,7 +20,7 @@ export async function handleSiteMessage(
   switch (msg.type) {
     case 'add-site': {
       // Both would inject: the hook would run twice on every page of that site.
-      if (builtInCovers(msg.origin)) return fail('Tokenwise already tracks this site.');
+      if (isBuiltInOrigin(msg.origin)) return fail('Tokenwise already tracks this site.');
       if (!(await hasAccess(msg.origin))) return fail('Tokenwise has no access to this site yet.');
       const entry = {
         origin: msg.origin,

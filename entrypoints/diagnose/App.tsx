@@ -3,7 +3,7 @@ import { browser } from '#imports';
 import { DIAGNOSE_PORT, SeenEvent } from '@/utils/messages';
 import { buildDiagnoseReport } from '@/utils/diagnose-report';
 import { formatTokens } from '@/utils/format';
-import { originMatches } from '@/utils/sites';
+import { isBuiltInOrigin } from '@/utils/builtin-sites';
 import { requestAccess, sendToBackground, useSites } from '@/components/use-sites';
 
 type Phase = { kind: 'starting' } | { kind: 'listening' } | { kind: 'failed'; error: string };
@@ -58,12 +58,7 @@ export function App({ tabId }: { tabId: number }) {
   }, [tabId]);
 
   const matched = events.filter((e) => e.outcome === 'matched');
-  const builtIn =
-    origin !== undefined &&
-    originMatches(
-      origin,
-      (browser.runtime.getManifest().content_scripts ?? []).flatMap((c) => c.matches ?? []),
-    );
+  const builtIn = origin !== undefined && isBuiltInOrigin(origin);
   const tracked = builtIn || (origin !== undefined && sites?.some((s) => s.origin === origin && s.access));
 
   async function addSite() {

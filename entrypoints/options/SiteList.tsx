@@ -6,13 +6,8 @@ import { parseSiteInput, type SiteKind } from '@/utils/sites-store';
 import { originMatches, siteLabel } from '@/utils/sites';
 import { requestAccess, sendToBackground, useSites, type SiteView } from '@/components/use-sites';
 import { SiteHealthBadge } from '@/components/SiteHealthBadge';
+import { builtInPatterns } from '@/utils/builtin-sites';
 import type { SiteHealth } from '@/utils/records';
-
-/** Built-in sites, read from the manifest so this list can never disagree with what actually runs. */
-function builtInPatterns(): string[] {
-  const scripts = browser.runtime.getManifest().content_scripts ?? [];
-  return [...new Set(scripts.flatMap((cs) => cs.matches ?? []))];
-}
 
 export function SiteList() {
   const sites = useSites();
