@@ -48,12 +48,6 @@ export async function streamOnce(page: Page): Promise<BenchRun> {
   return r;
 }
 
-/** Loads /bench fresh and streams once. */
-export async function benchOnce(page: Page, url: string): Promise<BenchRun> {
-  await loadBench(page, url);
-  return streamOnce(page);
-}
-
 export type StreamSample = BenchRun & Sample;
 
 export interface OverheadResult extends PairsResult<StreamSample> {

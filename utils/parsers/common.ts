@@ -52,6 +52,9 @@ export interface TurnState {
   /** Characters kept in `parts` (≤ TEXT_CAP), and all reply characters seen. */
   len: number;
   total: number;
+  /** The latest piece of text added, and how many pieces so far (for the envelope fast path in index.ts). */
+  lastText?: string;
+  pieces?: number;
 }
 
 export function newTurn(format: WireFormatId): TurnState {
@@ -162,6 +165,8 @@ export function addTool(t: TurnState, name: unknown, key?: unknown): void {
 export function addText(t: TurnState, s: unknown): void {
   if (typeof s !== 'string' || !s) return;
   t.total += s.length;
+  t.lastText = s;
+  t.pieces = (t.pieces ?? 0) + 1;
   const room = TEXT_CAP - t.len;
   if (room <= 0) return;
   let part = s;
