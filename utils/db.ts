@@ -3,7 +3,8 @@
  * Every version stays here in order, each with a line saying what changed and why.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { DailyTotal, SiteHealth, Turn } from './records';
+import type { Conversation, DailyTotal, SiteHealth, Task, Turn } from './records';
+import { groupTurnsIntoTasks } from './upgrades';
 
 export const DB_NAME = 'tokenwise';
 
@@ -11,6 +12,8 @@ export class TokenwiseDB extends Dexie {
   turns!: EntityTable<Turn, 'id'>;
   daily!: EntityTable<DailyTotal, 'id'>;
   health!: EntityTable<SiteHealth, 'site'>;
+  conversations!: EntityTable<Conversation, 'id'>;
+  tasks!: EntityTable<Task, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -25,6 +28,16 @@ export class TokenwiseDB extends Dexie {
     this.version(2).stores({
       turns: 'id, [site+day], day, at, [day+runId]',
     });
+    // v3: tasks and outcomes. Conversations (a page address, or an agent run) belong to tasks and carry
+    // their own totals; turns point at their conversation. Existing turns are grouped into tasks so no
+    // history is left outside them.
+    this.version(3)
+      .stores({
+        turns: 'id, [site+day], day, at, [day+runId], conversationId',
+        conversations: 'id, taskId, [site+title], lastAt',
+        tasks: 'id, day, lastAt, outcome, kind',
+      })
+      .upgrade(groupTurnsIntoTasks);
   }
 }
 

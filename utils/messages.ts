@@ -91,8 +91,21 @@ export const PageMessage = z.discriminatedUnion('type', [
 ]);
 export type PageMessage = z.infer<typeof PageMessage>;
 
-/** A fact as the relay hands it on: tagged with the page's origin, which the relay (not the page) decides. */
-export const SiteFact = z.strictObject({ site: Origin, fact: UsageFact });
+/** A hash of the page's path (never the path itself: it can hold words of the conversation). */
+export const ConversationKey = z.string().check(z.regex(/^[0-9a-z]{1,32}$/));
+/** A page title as the user sees it in the tab strip; the one piece of page text kept by default. */
+export const PageTitle = z.string().check(z.minLength(1), z.maxLength(200));
+
+/**
+ * A fact as the relay hands it on: tagged with the page's origin, which the relay (not the page) decides, and
+ * with the conversation (page address) and page title the relay saw when the reply ended.
+ */
+export const SiteFact = z.strictObject({
+  site: Origin,
+  fact: UsageFact,
+  conv: z.optional(ConversationKey),
+  title: z.optional(PageTitle),
+});
 export type SiteFact = z.infer<typeof SiteFact>;
 
 /** Isolated relay → background. */
@@ -108,8 +121,13 @@ export const ContentMessage = z.discriminatedUnion('type', [
     rejected: count,
     lastContentType: z.optional(z.string().check(z.maxLength(120))),
   }),
+  /** The user copied text on a page where a reply was recorded: a hint that the conversation was useful. */
+  z.strictObject({ type: z.literal('copied'), site: Origin, conv: ConversationKey }),
 ]);
 export type ContentMessage = z.infer<typeof ContentMessage>;
+
+const TaskId = z.string().check(z.minLength(1), z.maxLength(600));
+const TaskTitle = z.string().check(z.minLength(1), z.maxLength(200));
 
 /** Extension pages (popup, options) → background. Rejected from any content script. */
 const SiteName = z.string().check(z.minLength(1), z.maxLength(80));
@@ -133,6 +151,25 @@ export const UiMessage = z.discriminatedUnion('type', [
     paused: z.optional(z.boolean()),
   }),
   z.strictObject({ type: z.literal('remove-site'), origin: Origin }),
+  /** Marks (or, with null, unmarks) what became of a task. */
+  z.strictObject({
+    type: z.literal('set-outcome'),
+    taskId: TaskId,
+    outcome: z.nullable(z.enum(['done', 'partial', 'abandoned'])),
+    note: z.optional(z.string().check(z.maxLength(200))),
+  }),
+  z.strictObject({ type: z.literal('rename-task'), taskId: TaskId, title: TaskTitle }),
+  /** Moves every conversation of `from` into `into`; the emptied tasks are removed. Totals are unchanged. */
+  z.strictObject({
+    type: z.literal('merge-tasks'),
+    into: TaskId,
+    from: z.array(TaskId).check(z.minLength(1), z.maxLength(500)),
+  }),
+  /** Moves one conversation to another task, or (without `to`) out into a task of its own. */
+  z.strictObject({ type: z.literal('move-conversation'), conversationId: TaskId, to: z.optional(TaskId) }),
+  /** "I'm working on: …": the next conversations join this task until it is ended. */
+  z.strictObject({ type: z.literal('start-task'), title: TaskTitle }),
+  z.strictObject({ type: z.literal('end-task') }),
 ]);
 export type UiMessage = z.infer<typeof UiMessage>;
 

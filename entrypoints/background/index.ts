@@ -5,10 +5,12 @@ import { setupRouter } from './router';
 import { setupOutboxDrain } from './outbox-drain';
 import { setupBadge } from './badge-setup';
 import { setupRegistration } from './registration';
+import { setupTabSignals } from './tab-signals';
 
 export default defineBackground(() => {
   setupRouter();
   setupOutboxDrain();
   setupBadge();
   setupRegistration();
+  setupTabSignals();
 });

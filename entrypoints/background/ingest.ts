@@ -7,9 +7,20 @@
  * transaction, so it can never drift from the turns.
  */
 import type { SiteFact } from '@/utils/messages';
-import type { DailyTotal, SiteHealth, Turn } from '@/utils/records';
+import type { Conversation, DailyTotal, SiteHealth, Task, Turn } from '@/utils/records';
 import type { TokenwiseDB } from '@/utils/db';
 import { dayOf } from '@/utils/day';
+import { costOf } from '@/utils/cost';
+import {
+  applyTurn,
+  autoTaskId,
+  conversationIdOf,
+  isRetry,
+  newAutoTask,
+  newConversation,
+  touch,
+} from '@/utils/task-rollups';
+import { activeManualTask } from './tasks';
 
 export interface IngestResult {
   added: number;
@@ -17,11 +28,20 @@ export interface IngestResult {
   duplicates: number;
 }
 
-function toTurn({ site, fact }: SiteFact): Turn {
+/** API-equivalent USD, when the model is one the price table knows; local models (Ollama) cost nothing. */
+function costOfFact(fact: SiteFact['fact']): number | undefined {
+  if (!fact.model || fact.format === 'ollama') return undefined;
+  return costOf({ model: fact.model, inputTokens: fact.inputTokens, outputTokens: fact.outputTokens }, fact.apiOrigin)
+    ?.usd;
+}
+
+function toTurn({ site, fact, conv }: SiteFact): Turn {
+  const day = dayOf(fact.startedAt);
+  const costUsd = costOfFact(fact);
   return {
     id: `${site}|${fact.key}`,
     site,
-    day: dayOf(fact.startedAt),
+    day,
     at: fact.startedAt,
     format: fact.format,
     transport: fact.transport,
@@ -38,6 +58,8 @@ function toTurn({ site, fact }: SiteFact): Turn {
     ...(fact.runStatus ? { runStatus: fact.runStatus } : {}),
     ...(fact.runName ? { runName: fact.runName } : {}),
     ...(fact.toolCalls ? { toolCalls: fact.toolCalls } : {}),
+    conversationId: conversationIdOf(site, { runId: fact.runId, day }, conv),
+    ...(costUsd !== undefined ? { costUsd } : {}),
   };
 }
 
@@ -48,6 +70,7 @@ const sameCounts = (a: Turn, b: Turn) =>
   a.source === b.source &&
   a.status === b.status &&
   a.runStatus === b.runStatus &&
+  a.model === b.model &&
   JSON.stringify(a.toolCalls ?? {}) === JSON.stringify(b.toolCalls ?? {});
 
 /** An exact figure from the service is never replaced by a local estimate of the same call. */
@@ -72,8 +95,12 @@ export async function ingestFacts(
   now = Date.now(),
 ): Promise<IngestResult> {
   const result: IngestResult = { added: 0, updated: 0, duplicates: 0 };
-  await db.transaction('rw', db.turns, db.daily, db.health, async () => {
+  await db.transaction('rw', [db.turns, db.daily, db.health, db.conversations, db.tasks], async () => {
     const totals = new Map<string, DailyTotal>();
+    const conversations = new Map<string, Conversation>();
+    const tasks = new Map<string, Task>();
+    let manual: Task | undefined | null = null; // null: not looked up yet
+
     const totalFor = async (turn: Turn) => {
       const blank = emptyTotal(turn);
       let t = totals.get(blank.id);
@@ -83,7 +110,42 @@ export async function ingestFacts(
       }
       return t;
     };
-    const apply = async (turn: Turn, sign: 1 | -1) => {
+    const taskFor = async (id: string) => {
+      let t = tasks.get(id);
+      if (!t) {
+        t = await db.tasks.get(id);
+        if (t) tasks.set(id, t);
+      }
+      return t;
+    };
+    /** The turn's conversation and task, created on first sight (joining the user's current task, if any). */
+    const placeOf = async (turn: Turn, sf: SiteFact): Promise<{ c: Conversation; task: Task }> => {
+      const id = turn.conversationId!;
+      let c = conversations.get(id) ?? (await db.conversations.get(id));
+      const fresh = !c;
+      if (!c) {
+        if (manual === null) manual = await activeManualTask(db);
+        c = newConversation(id, turn, manual ? manual.id : autoTaskId(id));
+      }
+      conversations.set(id, c);
+      let task = await taskFor(c.taskId);
+      if (!task) {
+        task = newAutoTask(c);
+        tasks.set(task.id, task);
+      } else if (fresh) task.conversations++; // joins the user's current task
+      const title = sf.title ?? turn.runName;
+      if (title && title !== c.title) {
+        c.title = title;
+        // The page names the task until the user does (or the task holds several conversations).
+        if (task.titleSource !== 'user' && task.kind !== 'manual' && task.conversations <= 1) {
+          task.title = title;
+          task.titleSource = sf.title ? 'page' : 'run';
+        }
+      }
+      return { c, task };
+    };
+
+    const apply = async (turn: Turn, sign: 1 | -1, sf: SiteFact) => {
       const t = await totalFor(turn);
       t.inputTokens += sign * turn.inputTokens;
       t.outputTokens += sign * turn.outputTokens;
@@ -92,6 +154,30 @@ export async function ingestFacts(
         t.backgroundTokens = (t.backgroundTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
         t.backgroundTurns = (t.backgroundTurns ?? 0) + sign;
       }
+      if (turn.costUsd !== undefined) t.costUsd = Math.max(0, (t.costUsd ?? 0) + sign * turn.costUsd);
+      else t.unpricedTokens = (t.unpricedTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
+      if (!turn.conversationId) return;
+      const { c, task } = await placeOf(turn, sf);
+      applyTurn(c, turn, sign);
+      applyTurn(task, turn, sign);
+      if (sign === 1) {
+        c.lastAt = Math.max(c.lastAt, turn.at);
+        c.firstAt = Math.min(c.firstAt, turn.at);
+        touch(task, turn.at);
+        if (turn.runStatus) {
+          c.signals = { ...c.signals, runStatus: turn.runStatus };
+          task.signals = { ...task.signals, runStatus: turn.runStatus };
+        }
+      }
+    };
+
+    /** Flags a new turn that re-sends its conversation's last context (before it is counted in). */
+    const markRetry = async (turn: Turn, sf: SiteFact) => {
+      if (!turn.conversationId || turn.background || turn.runId) return;
+      const { c } = await placeOf(turn, sf);
+      if (isRetry(c, turn)) turn.retry = true;
+      c.lastInputTokens = turn.inputTokens;
+      c.maxInputTokens = Math.max(c.maxInputTokens ?? 0, turn.inputTokens);
     };
 
     const sites = new Set<string>();
@@ -100,8 +186,9 @@ export async function ingestFacts(
       const incoming = toTurn(sf);
       const existing = await db.turns.get(incoming.id);
       if (!existing) {
+        await markRetry(incoming, sf);
         await db.turns.add(incoming);
-        await apply(incoming, 1);
+        await apply(incoming, 1, sf);
         result.added++;
         continue;
       }
@@ -110,14 +197,22 @@ export async function ingestFacts(
         continue;
       }
       // Same call seen again with better or later figures (e.g. an aborted estimate, then the usage):
-      // keep the first sighting's time so the row never moves to another day.
-      const merged: Turn = { ...incoming, at: existing.at, day: existing.day };
-      await apply(existing, -1);
+      // keep the first sighting's time and conversation so the row never moves to another day or task.
+      const merged: Turn = {
+        ...incoming,
+        at: existing.at,
+        day: existing.day,
+        conversationId: existing.conversationId ?? incoming.conversationId,
+        ...(existing.retry ? { retry: true } : {}),
+      };
+      await apply(existing, -1, sf);
       await db.turns.put(merged);
-      await apply(merged, 1);
+      await apply(merged, 1, sf);
       result.updated++;
     }
     await db.daily.bulkPut([...totals.values()]);
+    await db.conversations.bulkPut([...conversations.values()]);
+    await db.tasks.bulkPut([...tasks.values()]);
     for (const site of sites) {
       const h = (await db.health.get(site)) ?? blankHealth(site);
       await db.health.put({ ...h, lastRecognisedAt: now });

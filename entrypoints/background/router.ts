@@ -11,6 +11,9 @@ import { isTrackedOrigin } from './tracked';
 import { refreshBadge } from './badge';
 import { drainOutbox } from './outbox-drain';
 import { handleSiteMessage } from './sites';
+import { handleTaskMessage, isTaskMessage } from './task-messages';
+import { recordCopy } from './tasks';
+import { noteTabConversations } from './tab-signals';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -33,12 +36,16 @@ const invalid = (error: string): Ack & { final: true } => ({ ok: false, error, f
 
 export async function handleMessage(msg: unknown, sender: Sender): Promise<Ack & { final?: boolean }> {
   const origin = contentScriptOrigin(sender);
-  if (origin) return handleContentMessage(msg, origin);
+  if (origin) return handleContentMessage(msg, origin, sender.tab?.id);
   if (isExtensionPage(sender)) return handleUiMessage(msg);
   return invalid('unknown sender');
 }
 
-async function handleContentMessage(raw: unknown, origin: string): Promise<Ack & { final?: boolean }> {
+async function handleContentMessage(
+  raw: unknown,
+  origin: string,
+  tabId: number | undefined,
+): Promise<Ack & { final?: boolean }> {
   const parsed = ContentMessage.safeParse(raw);
   const db = getDb();
   if (!parsed.success) {
@@ -56,12 +63,19 @@ async function handleContentMessage(raw: unknown, origin: string): Promise<Ack &
       }
       const result = await ingestFacts(db, msg.facts);
       void refreshBadge().catch(() => {});
+      if (tabId !== undefined && tabId >= 0) {
+        const ids = msg.facts.flatMap((f) => (f.conv && !f.fact.runId ? [`${f.site}|p:${f.conv}`] : []));
+        void noteTabConversations(tabId, ids).catch(() => {});
+      }
       return { ok: true, stored: result.added + result.updated };
     }
     case 'health':
       if (msg.site !== origin) return invalid('site mismatch');
       await recordHealth(db, origin, msg);
       return { ok: true };
+    case 'copied':
+      if (msg.site !== origin) return invalid('site mismatch');
+      return { ok: true, stored: (await recordCopy(db, origin, msg.conv)) ? 1 : 0 };
     default: {
       const never: never = msg;
       return never;
@@ -84,6 +98,7 @@ async function handleUiMessage(raw: unknown): Promise<Ack & { final?: boolean }>
     case 'remove-site':
       return handleSiteMessage(msg);
     default: {
+      if (isTaskMessage(msg)) return handleTaskMessage(msg);
       const never: never = msg;
       return never;
     }

@@ -43,4 +43,27 @@ describe('TokenwiseDB upgrades', () => {
     expect(await again.turns.count()).toBe(3);
     again.close();
   });
+
+  it('v3 groups every older turn into a conversation and a task: runs by run, chat by site and day', async () => {
+    const name = `upgrade-${Math.random()}`;
+    const v2 = new Dexie(name);
+    v2.version(1).stores({ turns: 'id, [site+day], day, at', daily: 'id, day, site', health: 'site' });
+    v2.version(2).stores({ turns: 'id, [site+day], day, at, [day+runId]' });
+    await v2
+      .table('turns')
+      .bulkAdd([turn('a'), turn('b'), { ...turn('c', 'job_1'), runName: 'Nightly sync', runStatus: 'completed' }]);
+    v2.close();
+
+    const db = new TokenwiseDB(name);
+    expect(await db.turns.count()).toBe(3);
+    const tasks = await db.tasks.orderBy('id').toArray();
+    expect(tasks.map((t) => [t.id, t.kind, t.turns, t.inputTokens + t.outputTokens, t.unpricedTokens])).toEqual([
+      [`t|${SITE}|d:2026-11-25`, 'chat', 2, 6, 6],
+      [`t|${SITE}|run:job_1`, 'agent', 1, 3, 3],
+    ]);
+    expect(tasks[1]).toMatchObject({ title: 'Nightly sync', signals: { runStatus: 'completed' } });
+    expect((await db.turns.get('a'))!.conversationId).toBe(`${SITE}|d:2026-11-25`);
+    expect(await db.conversations.count()).toBe(2);
+    db.close();
+  });
 });

@@ -44,6 +44,7 @@ describe('ingestFacts', () => {
         inputTokens: 12,
         outputTokens: 30,
         turns: 1,
+        unpricedTokens: 42, // 'demo-gpt-4o' is in no price table
       },
     ]);
   });

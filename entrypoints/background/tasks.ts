@@ -1,0 +1,178 @@
+/**
+ * What the user does with tasks: mark an outcome, rename, merge, move a conversation, start and end a task
+ * of their own. Each is one Dexie transaction, idempotent (doing it twice changes nothing more), and keeps
+ * every total equal to the sum of the turns beneath it.
+ */
+import type { TokenwiseDB } from '@/utils/db';
+import { dayOf } from '@/utils/day';
+import { emptyRollup, type Conversation, type Outcome, type Task } from '@/utils/records';
+import { applyRollup, autoTaskId, newAutoTask } from '@/utils/task-rollups';
+
+/** The manual task new conversations join, if the user has one running. */
+export async function activeManualTask(db: TokenwiseDB): Promise<Task | undefined> {
+  return db.tasks
+    .where('kind')
+    .equals('manual')
+    .filter((t) => t.endedAt === undefined)
+    .first();
+}
+
+export class TaskError extends Error {}
+
+async function mustGet(db: TokenwiseDB, id: string): Promise<Task> {
+  const t = await db.tasks.get(id);
+  if (!t) throw new TaskError(`no task ${id}`);
+  return t;
+}
+
+export async function setOutcome(
+  db: TokenwiseDB,
+  taskId: string,
+  outcome: Outcome | null,
+  note: string | undefined,
+  now = Date.now(),
+): Promise<void> {
+  await db.transaction('rw', db.tasks, async () => {
+    const t = await mustGet(db, taskId);
+    const next: Task = { ...t };
+    if (outcome === null) {
+      delete next.outcome;
+      delete next.outcomeAt;
+      delete next.note;
+    } else {
+      // Same outcome again: keep the first time it was marked (re-marking is not new work).
+      if (t.outcome !== outcome) next.outcomeAt = now;
+      next.outcome = outcome;
+      if (note !== undefined) {
+        if (note.trim()) next.note = note.trim();
+        else delete next.note;
+      }
+    }
+    await db.tasks.put(next);
+  });
+}
+
+export async function renameTask(db: TokenwiseDB, taskId: string, title: string): Promise<void> {
+  await db.transaction('rw', db.tasks, async () => {
+    const t = await mustGet(db, taskId);
+    await db.tasks.put({ ...t, title: title.trim(), titleSource: 'user' });
+  });
+}
+
+/** Recomputes a task's totals, dates and signals from its conversations (after a merge or a move). */
+function rebuild(task: Task, conversations: readonly Conversation[]): Task {
+  const next: Task = { ...task, ...emptyRollup(), conversations: conversations.length, signals: {} };
+  let copied = 0;
+  for (const c of conversations) {
+    applyRollup(next, c, 1);
+    next.createdAt = Math.min(next.createdAt, c.firstAt);
+    if (c.lastAt > next.lastAt) next.lastAt = c.lastAt;
+    copied += c.signals.copied ?? 0;
+    if (c.signals.runStatus) next.signals.runStatus = c.signals.runStatus;
+    if (c.signals.closedAt) next.signals.closedAt = Math.max(next.signals.closedAt ?? 0, c.signals.closedAt);
+  }
+  if (copied) next.signals.copied = copied;
+  next.day = dayOf(next.lastAt);
+  return next;
+}
+
+/** Moves every conversation of the `from` tasks into `into`, then removes the emptied tasks. */
+export async function mergeTasks(db: TokenwiseDB, into: string, from: readonly string[]): Promise<void> {
+  await db.transaction('rw', db.tasks, db.conversations, async () => {
+    const target = await mustGet(db, into);
+    const sources = from.filter((id) => id !== into);
+    for (const id of sources) await mustGet(db, id);
+    await db.conversations.where('taskId').anyOf(sources).modify({ taskId: into });
+    const all = await db.conversations.where('taskId').equals(into).toArray();
+    await db.tasks.put(rebuild(target, all));
+    await db.tasks.bulkDelete(sources);
+  });
+}
+
+/**
+ * Moves one conversation to another task, or (without `to`) out into a task of its own. A task left with no
+ * conversation is removed, unless it is a manual task (the user's own, which may simply not have started).
+ */
+export async function moveConversation(db: TokenwiseDB, conversationId: string, to?: string): Promise<string> {
+  return db.transaction('rw', db.tasks, db.conversations, async () => {
+    const c = await db.conversations.get(conversationId);
+    if (!c) throw new TaskError(`no conversation ${conversationId}`);
+    const old = await db.tasks.get(c.taskId);
+    let target: Task;
+    if (to) target = await mustGet(db, to);
+    else {
+      const id = autoTaskId(c.id);
+      target = (await db.tasks.get(id)) ?? {
+        ...newAutoTask(c),
+        ...(c.title ? { title: c.title, titleSource: 'page' } : {}),
+      };
+    }
+    if (target.id === c.taskId) return target.id;
+    await db.conversations.put({ ...c, taskId: target.id });
+    const inTarget = await db.conversations.where('taskId').equals(target.id).toArray();
+    await db.tasks.put(rebuild(target, inTarget));
+    if (old) {
+      const left = await db.conversations.where('taskId').equals(old.id).toArray();
+      if (left.length === 0 && old.kind !== 'manual') await db.tasks.delete(old.id);
+      else await db.tasks.put(rebuild(old, left));
+    }
+    return target.id;
+  });
+}
+
+/** "I'm working on: …": ends any running manual task, then starts this one. */
+export async function startTask(db: TokenwiseDB, title: string, now = Date.now()): Promise<string> {
+  return db.transaction('rw', db.tasks, async () => {
+    const running = await activeManualTask(db);
+    if (running) await db.tasks.put({ ...running, endedAt: now });
+    const task: Task = {
+      id: `m|${now.toString(36)}`,
+      kind: 'manual',
+      title: title.trim(),
+      titleSource: 'user',
+      createdAt: now,
+      lastAt: now,
+      day: dayOf(now),
+      conversations: 0,
+      signals: {},
+      ...emptyRollup(),
+    };
+    await db.tasks.put(task);
+    return task.id;
+  });
+}
+
+export async function endTask(db: TokenwiseDB, now = Date.now()): Promise<void> {
+  await db.transaction('rw', db.tasks, async () => {
+    const running = await activeManualTask(db);
+    if (running) await db.tasks.put({ ...running, endedAt: now });
+  });
+}
+
+/** The user copied text on a page whose conversation has turns: a hint for "done". */
+export async function recordCopy(db: TokenwiseDB, site: string, conv: string): Promise<boolean> {
+  const id = `${site}|p:${conv}`;
+  return db.transaction('rw', db.tasks, db.conversations, async () => {
+    const c = await db.conversations.get(id);
+    if (!c) return false;
+    const copied = (c.signals.copied ?? 0) + 1;
+    await db.conversations.put({ ...c, signals: { ...c.signals, copied } });
+    const t = await db.tasks.get(c.taskId);
+    if (t) await db.tasks.put({ ...t, signals: { ...t.signals, copied: (t.signals.copied ?? 0) + 1 } });
+    return true;
+  });
+}
+
+/** The tab these conversations were open in was closed. */
+export async function recordClosed(db: TokenwiseDB, conversationIds: readonly string[], now = Date.now()) {
+  if (conversationIds.length === 0) return;
+  await db.transaction('rw', db.tasks, db.conversations, async () => {
+    for (const id of conversationIds) {
+      const c = await db.conversations.get(id);
+      if (!c) continue;
+      await db.conversations.put({ ...c, signals: { ...c.signals, closedAt: now } });
+      const t = await db.tasks.get(c.taskId);
+      if (t) await db.tasks.put({ ...t, signals: { ...t.signals, closedAt: now } });
+    }
+  });
+}
