@@ -9,6 +9,7 @@ const read = () => {
     estimated: v('--c-estimated'),
     text: v('--c-muted'),
     grid: v('--c-grid'),
+    done: v('--c-done'),
   };
 };
 

@@ -14,3 +14,13 @@ export function formatTokensShort(n: number): string {
 export function formatTokens(n: number, estimated = false): string {
   return `${estimated ? '≈' : ''}${Math.round(n).toLocaleString('en-US')}`;
 }
+
+/** API-equivalent US dollars: cents for everyday sums, "< $0.01" rather than a misleading $0.00. */
+export function formatUsd(usd: number): string {
+  if (usd > 0 && usd < 0.01) return '< $0.01';
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    maximumFractionDigits: usd >= 100 ? 0 : 2,
+  }).format(usd);
+}

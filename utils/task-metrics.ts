@@ -227,3 +227,15 @@ export function trendAgainstOwnPast(points: readonly WeekPoint[]): number | null
   const median = past.length % 2 ? past[mid]! : (past[mid - 1]! + past[mid]!) / 2;
   return median > 0 ? current / median : null;
 }
+
+/** Tasks marked done per day of `days` (placed, like everything here, by the day of their last activity). */
+export function completedPerDay(tasks: readonly Task[], days: readonly string[]): number[] {
+  const index = new Map(days.map((d, i) => [d, i]));
+  const out = days.map(() => 0);
+  for (const t of tasks) {
+    if (t.outcome !== 'done') continue;
+    const i = index.get(t.day);
+    if (i !== undefined) out[i]!++;
+  }
+  return out;
+}

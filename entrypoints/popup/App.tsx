@@ -1,52 +1,98 @@
 import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
+import { lazy, Suspense, useState } from 'react';
+import { browser } from '#imports';
 import { getDb } from '@/utils/db';
-import { lastDays } from '@/utils/day';
-import { healthOf, summariseRuns, summariseUsage, type RunSummary, type UsageSummary } from '@/utils/metrics';
-import { AgentRuns } from '@/components/AgentRuns';
-import type { SiteHealth } from '@/utils/records';
+import { dayOf, lastDays } from '@/utils/day';
+import { healthOf, summariseRuns, summariseUsage, type RunSummary } from '@/utils/metrics';
+import {
+  addDays,
+  completedPerDay,
+  needsOutcome,
+  startOfWeek,
+  summariseOutcomes,
+  trendAgainstOwnPast,
+  weeklyTokensPerDone,
+  windowRange,
+  type WindowKind,
+} from '@/utils/task-metrics';
+import type { DailyTotal, SiteHealth, Task } from '@/utils/records';
 import { siteLabel } from '@/utils/sites';
-import { lazy, Suspense } from 'react';
-
-// Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
-const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
+import { formatTokens } from '@/utils/format';
+import { asOf as pricesAsOf } from '@/utils/prices.json';
+import { AgentRuns } from '@/components/AgentRuns';
 import { TokenFigure } from '@/components/TokenFigure';
 import { HealthNotice } from '@/components/HealthNotice';
 import { useThemePalette } from '@/components/use-theme-palette';
 import { CurrentSite } from '@/components/CurrentSite';
 import { requestAccess, useSites } from '@/components/use-sites';
-import { browser } from '#imports';
-import { formatTokens } from '@/utils/format';
+import { OutcomeFigures } from '@/components/OutcomeFigures';
+import { OutcomeQueue } from '@/components/OutcomeQueue';
+
+// Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
+const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
+
+const WINDOWS: { id: WindowKind; label: string }[] = [
+  { id: 'today', label: 'Today' },
+  { id: 'week', label: 'This week' },
+  { id: '30d', label: '30 days' },
+];
+/** Weeks of the person's own past that "tokens per completed task" is compared with. */
+const TREND_WEEKS = 8;
+/** Tasks listed for marking in the popup; the rest are in the dashboard. */
+const QUEUE_SHOWN = 3;
 
 interface PopupData {
-  summary: UsageSummary;
+  now: number;
+  daily: DailyTotal[];
+  tasks: Task[];
   health: SiteHealth[];
   runs: RunSummary[];
 }
 
-/** Reads only the last 7 days of rollups and runs: O(days × sites), whatever the history's size. */
+/**
+ * Reads rollups of the last 30 days and tasks of the last 8 weeks through their day indexes: bounded by
+ * days, not by how much history there is.
+ */
 async function loadPopupData(): Promise<PopupData> {
-  const days = lastDays(7);
+  const now = Date.now();
+  const today = dayOf(now);
+  const week = lastDays(7, now);
   const db = getDb();
-  const [rows, health, runTurns] = await Promise.all([
-    db.daily.where('day').between(days[0]!, days[6]!, true, true).toArray(),
+  const [daily, tasks, health, runTurns] = await Promise.all([
+    db.daily.where('day').between(addDays(today, -29), today, true, true).toArray(),
+    db.tasks
+      .where('day')
+      .between(addDays(startOfWeek(today), -7 * (TREND_WEEKS - 1)), today, true, true)
+      .toArray(),
     db.health.toArray(),
     // Only rows that name an agent run are in this index, so this stays small whatever the history.
-    db.turns.where('[day+runId]').between([days[0]!, Dexie.minKey], [days[6]!, Dexie.maxKey], true, true).toArray(),
+    db.turns.where('[day+runId]').between([week[0]!, Dexie.minKey], [week[6]!, Dexie.maxKey], true, true).toArray(),
   ]);
-  return { summary: summariseUsage(rows, days), health, runs: summariseRuns(runTurns) };
+  return { now, daily, tasks, health, runs: summariseRuns(runTurns) };
+}
+
+function openDashboard(hash = '') {
+  void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html${hash}` as '/popup.html') });
 }
 
 export function App() {
   const data = useLiveQuery(loadPopupData, []);
   const sites = useSites();
   const palette = useThemePalette();
-  if (!data || !sites) return <main className="popup" aria-busy="true" />;
-  const { summary, health } = data;
-  const noAccess = sites.filter((s) => !s.access);
-  const paused = new Set(sites.filter((s) => s.paused || !s.access).map((s) => s.origin));
+  const [win, setWin] = useState<WindowKind>('week');
+  if (!data) return <main className="popup" aria-busy="true" />;
+  const { now, daily, tasks, health } = data;
+  const range = windowRange(win, now);
+  const outcome = summariseOutcomes(tasks, daily, range, now);
+  const trend = trendAgainstOwnPast(weeklyTokensPerDone(tasks, TREND_WEEKS, now));
+  const chartDays = lastDays(win === '30d' ? 30 : 7, now);
+  const usage = summariseUsage(daily, chartDays);
+  const waiting = tasks.filter((t) => needsOutcome(t, now)).sort((a, b) => b.lastAt - a.lastAt);
+  const noAccess = sites?.filter((s) => !s.access) ?? [];
+  const paused = new Set(sites?.filter((s) => s.paused || !s.access).map((s) => s.origin));
   const problems = health.filter((h) => healthOf(h).kind === 'unrecognised' && !paused.has(h.site));
-  const empty = summary.bySite.length === 0;
+  const empty = daily.length === 0 && tasks.length === 0;
   return (
     <main className="popup" data-ready="true">
       <header className="popup-header">
@@ -56,7 +102,7 @@ export function App() {
         </span>
       </header>
 
-      <CurrentSite sites={sites} />
+      {sites && <CurrentSite sites={sites} />}
 
       {noAccess.map((s) => (
         <div className="notice bad" role="status" key={s.origin} data-testid="no-access" data-site={s.origin}>
@@ -75,71 +121,93 @@ export function App() {
         <EmptyState />
       ) : (
         <>
-          <section className="totals" aria-label="Totals">
-            <div className="total" data-testid="total-today">
-              <h2>Tokens today</h2>
-              <TokenFigure value={summary.today} />
-            </div>
-            <div className="total" data-testid="total-week">
-              <h2>Tokens, 7 days</h2>
-              <TokenFigure value={summary.week} />
-            </div>
-          </section>
+          <div className="window-picker" role="group" aria-label="Period">
+            {WINDOWS.map((w) => (
+              <button
+                key={w.id}
+                type="button"
+                aria-pressed={win === w.id}
+                data-testid={`window-${w.id}`}
+                onClick={() => setWin(w.id)}
+              >
+                {w.label}
+              </button>
+            ))}
+          </div>
+
+          <OutcomeFigures s={outcome} trend={win === 'today' ? undefined : trend} pricesAsOf={pricesAsOf} />
+
+          <OutcomeQueue
+            tasks={waiting.slice(0, QUEUE_SHOWN)}
+            total={waiting.length}
+            onOpen={(id) => openDashboard(`#task=${encodeURIComponent(id)}`)}
+          />
 
           <Suspense fallback={<div className="chart-placeholder" aria-hidden="true" />}>
-            <UsageChart series={summary.series} palette={palette} />
+            <UsageChart series={usage.series} completed={completedPerDay(tasks, chartDays)} palette={palette} />
           </Suspense>
 
           <AgentRuns runs={data.runs} />
 
-          <section aria-label="By site">
-            <table className="sites">
-              <thead>
-                <tr>
-                  <th scope="col">Site</th>
-                  <th scope="col" className="num">
-                    Today
-                  </th>
-                  <th scope="col" className="num">
-                    7 days
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {summary.bySite.map((s) => (
-                  <tr key={s.site} data-site={s.site}>
-                    <th scope="row" title={s.site}>
-                      {siteLabel(s.site)}
-                    </th>
-                    <td className="num" data-testid="site-today">
-                      <TokenFigure value={s.today} size="small" />
-                    </td>
-                    <td className="num" data-testid="site-week">
-                      <TokenFigure value={s.week} size="small" />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-          {summary.backgroundWeek > 0 && (
-            <p className="legend-note" data-testid="background-note">
-              Includes {formatTokens(summary.backgroundWeek)} tokens of background calls this week (titles, summaries,
-              agent steps you didn&apos;t send yourself).
-            </p>
-          )}
+          <SiteTable usage={summariseUsage(daily, lastDays(7, now))} />
           <p className="legend-note">
-            Plain numbers are the services' own usage figures. <span className="estimate">≈</span> marks an estimate,
-            where a service reported none.
+            Plain numbers are the services&apos; own usage figures. <span className="estimate">≈</span> marks an
+            estimate, where a service reported none. Cost is what the same tokens would cost at public API prices (as of{' '}
+            {pricesAsOf}); your company may pay differently.
           </p>
         </>
       )}
       <footer className="popup-footer">
+        <button type="button" className="link" data-testid="open-dashboard" onClick={() => openDashboard()}>
+          Dashboard
+        </button>
         <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
           Settings &amp; sites
         </button>
       </footer>
     </main>
+  );
+}
+
+function SiteTable({ usage }: { usage: ReturnType<typeof summariseUsage> }) {
+  if (usage.bySite.length === 0) return null;
+  return (
+    <section aria-label="By site">
+      <table className="sites">
+        <thead>
+          <tr>
+            <th scope="col">Site</th>
+            <th scope="col" className="num">
+              Today
+            </th>
+            <th scope="col" className="num">
+              7 days
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {usage.bySite.map((s) => (
+            <tr key={s.site} data-site={s.site}>
+              <th scope="row" title={s.site}>
+                {siteLabel(s.site)}
+              </th>
+              <td className="num" data-testid="site-today">
+                <TokenFigure value={s.today} size="small" />
+              </td>
+              <td className="num" data-testid="site-week">
+                <TokenFigure value={s.week} size="small" />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {usage.backgroundWeek > 0 && (
+        <p className="legend-note" data-testid="background-note">
+          Includes {formatTokens(usage.backgroundWeek)} tokens of background calls this week (titles, summaries, agent
+          steps you didn&apos;t send yourself).
+        </p>
+      )}
+    </section>
   );
 }
 
