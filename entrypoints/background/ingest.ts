@@ -133,13 +133,14 @@ export async function ingestFacts(
         task = newAutoTask(c);
         tasks.set(task.id, task);
       } else if (fresh) task.conversations++; // joins the user's current task
-      const title = sf.title ?? turn.runName;
+      // An agent run is named by the run itself (the page shows a console of many runs); a chat by its page.
+      const title = turn.runId ? turn.runName : sf.title;
       if (title && title !== c.title) {
         c.title = title;
         // The page names the task until the user does (or the task holds several conversations).
         if (task.titleSource !== 'user' && task.kind !== 'manual' && task.conversations <= 1) {
           task.title = title;
-          task.titleSource = sf.title ? 'page' : 'run';
+          task.titleSource = turn.runId ? 'run' : 'page';
         }
       }
       return { c, task };

@@ -14,142 +14,8 @@ import { openExtensionPage, type ExtBrowser } from '../e2e/harness';
 import { median } from './stats';
 import { eventUrl, frameLabel, innermost, readProfile, top, traceDuring } from './trace';
 
-export const SEED_SITES = [
-  'https://chat.acme-corp.example',
-  'https://assist.example.org',
-  'https://llm.internal.example',
-  'http://localhost:8080',
-];
-
-export interface SeedResult {
-  turns: number;
-  dailyRows: number;
-  ms: number;
-  dbVersion: number;
-}
-
-/**
- * Writes `days` × `perDay` turns and their rollups with raw IndexedDB, `daysPerTx` days per transaction
- * (Chromium's IndexedDB slows down badly inside one huge transaction), relaxed durability.
- */
-export async function seedHistory(page: Page, days: number, perDay: number, daysPerTx = 5): Promise<SeedResult> {
-  return page.evaluate(
-    async ({ days, perDay, sites, daysPerTx }) => {
-      // No named helper functions in here: tsx (esbuild keepNames) would wrap them in a `__name` call that
-      // does not exist in the page.
-      const t0 = performance.now();
-      const sources = [
-        'exact',
-        'exact',
-        'exact',
-        'exact',
-        'exact',
-        'exact',
-        'exact',
-        'tokenized',
-        'estimated',
-        'estimated',
-      ];
-      const formats = ['openai-chat', 'openai-responses', 'anthropic-messages'];
-      const transports = ['fetch', 'fetch', 'fetch', 'xhr', 'eventsource', 'websocket'];
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('tokenwise');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => resolve(open.result);
-      });
-      try {
-        if (!db.objectStoreNames.contains('turns') || !db.objectStoreNames.contains('daily')) {
-          throw new Error(`Dexie has not created its stores yet (version ${db.version})`);
-        }
-        const now = new Date();
-        let n = 0;
-        let dailyRows = 0;
-        for (let first = days - 1; first >= 0; first -= daysPerTx) {
-          const tx = db.transaction(['turns', 'daily'], 'readwrite', { durability: 'relaxed' });
-          const done = new Promise<void>((resolve, reject) => {
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-            tx.onabort = () => reject(tx.error ?? new Error('seed transaction aborted'));
-          });
-          const turns = tx.objectStore('turns');
-          type Total = {
-            id: string;
-            day: string;
-            site: string;
-            source: string;
-            inputTokens: number;
-            outputTokens: number;
-            turns: number;
-          };
-          const totals = new Map<string, Total>();
-          for (let k = first; k > first - daysPerTx && k >= 0; k--) {
-            // Local midnight k days ago, by calendar date (DST-safe); turns spread over its first 20 hours.
-            const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate() - k).getTime();
-            for (let i = 0; i < perDay; i++) {
-              const at = midnight + Math.floor((i * 20 * 3_600_000) / perDay);
-              const site = sites[(i + k) % sites.length]!;
-              const source = sources[(i * 3 + k) % sources.length]!;
-              const format = formats[i % formats.length]!;
-              const d = new Date(at);
-              const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-              const inputTokens = 50 + ((i * 37 + k * 11) % 4000);
-              const outputTokens = 20 + ((i * 53 + k * 7) % 2500);
-              const key = `${format}:seed-${day}-${i}`;
-              // One turn in five is a step of an agent run (4 steps per run, tool calls by name).
-              const agent =
-                i % 20 < 4
-                  ? {
-                      background: true,
-                      runId: `run-${day}-${Math.floor(i / 20)}`,
-                      runStatus: k === 0 && i >= perDay - 20 ? 'running' : i % 100 < 4 ? 'failed' : 'completed',
-                      runName: `nightly-agent-${Math.floor(i / 20) % 3}`,
-                      toolCalls: { search: 1 + (i % 3), read_file: 1 + (i % 5) },
-                    }
-                  : {};
-              turns.put({
-                ...agent,
-                id: `${site}|${key}`,
-                site,
-                day,
-                at,
-                format,
-                transport: transports[(i + k) % transports.length]!,
-                model: format === 'anthropic-messages' ? 'claude-sonnet' : 'gpt-4o',
-                inputTokens,
-                outputTokens,
-                source,
-                status: i % 50 === 0 ? 'aborted' : 'complete',
-                durationMs: 800 + (i % 40) * 50,
-                firstByteMs: 200 + (i % 10) * 30,
-                apiOrigin: site,
-              });
-              n++;
-              // Rollups as ingest keeps them: one row per day, site and provenance (seed sites are their own).
-              const id = `${day}|${site}|${source}`;
-              let t = totals.get(id);
-              if (!t) {
-                t = { id, day, site, source, inputTokens: 0, outputTokens: 0, turns: 0 };
-                totals.set(id, t);
-              }
-              t.inputTokens += inputTokens;
-              t.outputTokens += outputTokens;
-              t.turns += 1;
-            }
-          }
-          const daily = tx.objectStore('daily');
-          for (const t of totals.values()) daily.put(t);
-          dailyRows += totals.size;
-          tx.commit();
-          await done;
-        }
-        return { turns: n, dailyRows, ms: performance.now() - t0, dbVersion: db.version };
-      } finally {
-        db.close();
-      }
-    },
-    { days, perDay, sites: SEED_SITES, daysPerTx },
-  );
-}
+export { SEED_SITES, seedHistory, type SeedResult } from '../e2e/seed-history';
+import { seedHistory, type SeedResult } from '../e2e/seed-history';
 
 /** Installed before any popup script runs. */
 const PROBE = `(() => {
@@ -256,7 +122,7 @@ export async function prepareHistory(
   const page = await openExtensionPage(b, 'popup.html');
   try {
     await page.locator('main[data-ready="true"]').waitFor({ timeout: 20_000 });
-    return await seedHistory(page, days, perDay, daysPerTx);
+    return await seedHistory(page, { days, perDay, daysPerTx });
   } finally {
     await page.close();
   }

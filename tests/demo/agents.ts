@@ -480,7 +480,7 @@ export function createJobStore(
         template: template?.id ?? 'custom',
         instructions,
         status: 'queued',
-        model: req.model && req.model.trim() !== '' ? req.model : 'demo-gpt-4o',
+        model: req.model && req.model.trim() !== '' ? req.model : 'gpt-4o',
         created_at: now(),
         started_at: null,
         completed_at: null,

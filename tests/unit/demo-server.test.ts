@@ -748,7 +748,7 @@ describe('agent console and job API', () => {
       object: 'agent.run',
       name: 'Triage my inbox',
       status: 'queued',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
       steps: [],
     });
@@ -798,7 +798,7 @@ describe('agent console and job API', () => {
       id: final.id,
       jobId: final.id,
       name: 'Triage my inbox',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       status: 'completed',
       inputTokens: final.usage.input_tokens,
       outputTokens: final.usage.output_tokens,

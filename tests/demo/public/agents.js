@@ -349,7 +349,7 @@
     try {
       const job = await api(`/api/jobs${q.toString() ? `?${q}` : ''}`, {
         method: 'POST',
-        body: JSON.stringify({ ...body, model: 'demo-gpt-4o' }),
+        body: JSON.stringify({ ...body, model: 'gpt-4o' }),
       });
       selectedId = job.id;
       clock.set(job.id, { start: Date.now(), end: 0 });
@@ -425,7 +425,7 @@
   function applyConfig() {
     if (CONFIG.chatUrl) el.chatLink.href = CONFIG.chatUrl;
     el.apiHint.textContent = `Job API: ${cross ? CONFIG.apiOrigin || 'the API server' : location.host} · polled every ${POLL_MS / 1000} s`;
-    el.pill.textContent = `demo-gpt-4o · ${cross ? 'cross-origin API' : 'same-origin API'}${speed ? ' · fast' : ''}`;
+    el.pill.textContent = `gpt-4o · ${cross ? 'cross-origin API' : 'same-origin API'}${speed ? ' · fast' : ''}`;
   }
   applyConfig();
   if (!window.__DEMO_CONFIG__) {

@@ -12,7 +12,7 @@
     'openai-chat-sse': {
       kind: 'openai-chat',
       path: '/v1/chat/completions',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       stream: true,
       usage: true,
       label: 'OpenAI Chat · SSE',
@@ -20,7 +20,7 @@
     'openai-chat-sse-nousage': {
       kind: 'openai-chat',
       path: '/v1/chat/completions',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       stream: true,
       usage: false,
       label: 'OpenAI Chat · SSE, no usage',
@@ -28,7 +28,7 @@
     'openai-chat-json': {
       kind: 'openai-chat',
       path: '/v1/chat/completions',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       stream: false,
       usage: true,
       label: 'OpenAI Chat · JSON',
@@ -36,7 +36,7 @@
     'openai-responses-sse': {
       kind: 'openai-responses',
       path: '/v1/responses',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       stream: true,
       usage: true,
       label: 'OpenAI Responses · SSE',
@@ -44,7 +44,7 @@
     'anthropic-sse': {
       kind: 'anthropic',
       path: '/v1/messages',
-      model: 'demo-claude',
+      model: 'claude-sonnet-4-5',
       stream: true,
       usage: true,
       label: 'Anthropic Messages · SSE',
@@ -52,7 +52,7 @@
     ollama: {
       kind: 'ollama',
       path: '/api/chat',
-      model: 'demo-llama3.2:3b',
+      model: 'llama3.2:3b',
       stream: true,
       usage: true,
       label: 'Ollama · /api/chat',
@@ -60,7 +60,7 @@
     'ollama-generate': {
       kind: 'ollama-generate',
       path: '/api/generate',
-      model: 'demo-llama3.2:3b',
+      model: 'llama3.2:3b',
       stream: true,
       usage: true,
       label: 'Ollama · /api/generate',
@@ -68,7 +68,7 @@
     'ai-sdk-data': {
       kind: 'ai-sdk',
       path: '/api/ai-sdk/chat',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       stream: true,
       usage: true,
       label: 'Vercel AI SDK · data stream',
@@ -76,13 +76,13 @@
     'ai-sdk-data-steps': {
       kind: 'ai-sdk',
       path: '/api/ai-sdk/chat?steps=2',
-      model: 'demo-gpt-4o',
+      model: 'gpt-4o',
       stream: true,
       usage: true,
       label: 'Vercel AI SDK · with tool',
     },
   };
-  const TITLE_MODEL = 'demo-gpt-4o-mini';
+  const TITLE_MODEL = 'gpt-4o-mini';
   const TITLE_PROMPT =
     'Write a 3-5 word title for this conversation. Reply with the title only: no quotes, no punctuation at the end.';
   const DEFAULT_FORMAT = 'openai-chat-sse';
@@ -408,7 +408,16 @@
     document.title = conv ? `${conv.title} · Acme Assist` : 'Acme Assist · Tokenwise demo';
   }
 
+  /** The address names the open conversation (?c=<id>), so each conversation has a URL of its own. */
+  function syncUrl() {
+    const u = new URL(location.href);
+    if (state.activeId) u.searchParams.set('c', state.activeId);
+    else u.searchParams.delete('c');
+    if (u.href !== location.href) history.pushState(null, '', u);
+  }
+
   function renderThread() {
+    syncUrl();
     const conv = activeConv();
     el.messages.textContent = '';
     const msgs = conv ? conv.messages : [];
@@ -688,6 +697,7 @@
       conv = { id: uid(), title: titleFrom(text), createdAt: now, updatedAt: now, messages: [] };
       state.conversations.push(conv);
       state.activeId = conv.id;
+      syncUrl(); // like real chat apps: a new conversation gets its own address as it starts
     }
     const user = { id: uid(), role: 'user', content: text };
     const history = conv.messages
@@ -909,6 +919,15 @@
     }
   });
 
+  // An address naming a conversation opens it (a reload, a bookmark, back and forward).
+  const fromUrl = () => new URLSearchParams(location.search).get('c');
+  if (fromUrl() && state.conversations.some((c) => c.id === fromUrl())) state.activeId = fromUrl();
+  window.addEventListener('popstate', () => {
+    const id = fromUrl();
+    state.activeId = id && state.conversations.some((c) => c.id === id) ? id : null;
+    renderSidebar();
+    renderThread();
+  });
   if (state.activeId && !activeConv()) state.activeId = null;
   renderSettings();
   renderSidebar();

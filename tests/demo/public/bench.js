@@ -35,7 +35,7 @@
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
-          model: 'demo-gpt-4o',
+          model: 'gpt-4o',
           stream: true,
           stream_options: { include_usage: true },
           messages: [{ role: 'user', content: 'Benchmark: please stream a very long reply.' }],
