@@ -88,6 +88,18 @@ export function needsOutcome(task: Task, now: number = Date.now()): boolean {
   return now - task.lastAt >= IDLE_MS;
 }
 
+/**
+ * Why a task's whole spend led nowhere, if it did (the first reason that applies); 'other' when it did not
+ * (its retries and background calls may still count, see summariseOutcomes).
+ */
+export type WasteReason = 'abandoned' | 'unfinished' | 'unattended' | 'other';
+export function wasteReason(t: Task, now: number): WasteReason {
+  if (t.outcome === 'abandoned') return 'abandoned';
+  if (!t.outcome && now - t.lastAt >= UNFINISHED_MS) return 'unfinished';
+  if (t.signals.runStatus === 'running' && now - t.lastAt >= UNATTENDED_MS) return 'unattended';
+  return 'other';
+}
+
 /** Spend that led nowhere, in tokens, by reason (a task counts under the first reason that applies). */
 export interface Waste {
   /** Tasks the user marked abandoned. */
@@ -159,9 +171,8 @@ export function summariseOutcomes(
       doneCost += t.costUsd;
       if (t.unpricedTokens > 0) doneCostKnown = false;
     }
-    if (t.outcome === 'abandoned') waste.abandoned += n;
-    else if (!t.outcome && now - t.lastAt >= UNFINISHED_MS) waste.unfinished += n;
-    else if (t.signals.runStatus === 'running' && now - t.lastAt >= UNATTENDED_MS) waste.unattended += n;
+    const reason = wasteReason(t, now);
+    if (reason !== 'other') waste[reason] += n;
     else {
       waste.retries += t.retryTokens;
       waste.background += t.backgroundTokens;
@@ -198,7 +209,7 @@ export function weeklyTokensPerDone(tasks: readonly Task[], weeks: number, now: 
   const index = new Map(starts.map((w, i) => [w, i]));
   const sums = starts.map(() => ({ done: 0, tokens: 0 }));
   for (const t of tasks) {
-    if (t.outcome !== 'done') continue;
+    if (t.outcome !== 'done' || t.turns === 0) continue; // as in summariseOutcomes: nothing spent, nothing to divide
     const i = index.get(startOfWeek(t.day));
     if (i === undefined) continue;
     sums[i]!.done++;

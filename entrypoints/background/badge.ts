@@ -1,8 +1,20 @@
-/** The toolbar badge: today's tokens, kept current after each write and at day change. */
+/**
+ * The toolbar badge: today's tokens, kept current after each write, outcome and day change; its tooltip
+ * adds this week's tokens per completed task and how many tasks wait for an outcome.
+ */
 import { browser } from '#imports';
 import { getDb } from '@/utils/db';
 import { dayOf } from '@/utils/day';
 import { formatTokensShort } from '@/utils/format';
+import { summariseOutcomes, windowRange } from '@/utils/task-metrics';
+
+/** This week's tasks (read by their day index): tokens per completed task and tasks ready to be marked. */
+export async function weekOutcomes(now = Date.now()) {
+  const range = windowRange('week', now);
+  const tasks = await getDb().tasks.where('day').between(range.from, range.to, true, true).toArray();
+  const s = summariseOutcomes(tasks, [], range, now);
+  return { done: s.tasks.done, tokensPerDone: s.tokensPerDone, needOutcome: s.needOutcome };
+}
 
 export async function todayTotals(now = Date.now()) {
   const rows = await getDb().daily.where('day').equals(dayOf(now)).toArray();
@@ -17,7 +29,7 @@ export async function todayTotals(now = Date.now()) {
 }
 
 export async function refreshBadge(now = Date.now()): Promise<void> {
-  const t = await todayTotals(now);
+  const [t, w] = await Promise.all([todayTotals(now), weekOutcomes(now)]);
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   await action.setBadgeText({ text: t.total > 0 ? formatTokensShort(t.total) : '' });
   await action.setBadgeBackgroundColor({ color: '#3b5bdb' });
@@ -26,5 +38,10 @@ export async function refreshBadge(now = Date.now()): Promise<void> {
       ? `Tokenwise — today ${t.exact.toLocaleString('en-US')} tokens counted` +
         (t.estimated > 0 ? ` + ≈${t.estimated.toLocaleString('en-US')} estimated` : '')
       : 'Tokenwise — no AI usage recorded today';
-  await action.setTitle({ title });
+  const work =
+    w.tokensPerDone === null
+      ? ''
+      : `\nThis week: ${Math.round(w.tokensPerDone).toLocaleString('en-US')} tokens per completed task (${w.done} done)`;
+  const waiting = w.needOutcome > 0 ? `\n${w.needOutcome} task${w.needOutcome === 1 ? '' : 's'} need an outcome` : '';
+  await action.setTitle({ title: title + work + waiting });
 }

@@ -117,12 +117,12 @@ export async function prepareHistory(
   b: ExtBrowser,
   days: number,
   perDay: number,
-  daysPerTx?: number,
+  tasksPerDay?: number,
 ): Promise<SeedResult> {
   const page = await openExtensionPage(b, 'popup.html');
   try {
     await page.locator('main[data-ready="true"]').waitFor({ timeout: 20_000 });
-    return await seedHistory(page, { days, perDay, daysPerTx });
+    return await seedHistory(page, { days, perDay, tasksPerDay });
   } finally {
     await page.close();
   }
@@ -173,6 +173,93 @@ export async function profilePopup(b: ExtBrowser): Promise<PopupBreakdown> {
     });
     const pick = (m: Map<string, number>, n: number) => top(m, n).map(({ fn, ms }) => ({ what: fn, ms }));
     return { byFile: pick(files, 6), topFunctions: pick(fns, 6), busyMs };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Marks `data-ready` on the dashboard's main: performance.now() from the navigation's start. */
+const READY_PROBE = `(() => {
+  const probe = (window.__readyProbe = { ready: undefined });
+  new MutationObserver(() => {
+    if (probe.ready === undefined && document.querySelector('main[data-ready="true"]')) probe.ready = performance.now();
+  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+})();`;
+
+/**
+ * The dashboard's first render (main[data-ready]: headline figures, charts' frames and the first rows of the
+ * task table on screen) over the seeded year, `runs` fresh opens after a warm-up, 30-day range.
+ */
+export async function measureDashboard(b: ExtBrowser, runs: number, log: (s: string) => void): Promise<number[]> {
+  const once = async () => {
+    const page = await b.ctx.newPage();
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.addInitScript(READY_PROBE);
+      await page.goto(`chrome-extension://${b.extId}/dashboard.html#range=30d`);
+      const ready = await page.waitForFunction(
+        () => (window as unknown as { __readyProbe: { ready?: number } }).__readyProbe.ready,
+        undefined,
+        { timeout: 20_000 },
+      );
+      const rows = await page.locator('[data-testid="task-row"]').count();
+      if (rows === 0) throw new Error('the dashboard shows no task rows: the seeded history is not on screen');
+      return (await ready.jsonValue()) as number;
+    } finally {
+      await page.close();
+    }
+  };
+  await once(); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    out.push(await once());
+    log(`  dashboard ${i + 1}/${runs}: data-ready ${out[i]!.toFixed(0)} ms`);
+  }
+  return out;
+}
+
+/**
+ * Marking an outcome → the popup updated: a click on "Done" in the popup's list of tasks that need an outcome
+ * until the count above it changes (the message to the worker, its Dexie write, the live query and React's
+ * render), timed inside the popup with performance.now().
+ */
+export async function measureOutcomeToPopup(b: ExtBrowser, runs: number, log: (s: string) => void): Promise<number[]> {
+  const page = await openExtensionPage(b, 'popup.html');
+  try {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.locator('main[data-ready="true"]').waitFor({ timeout: 20_000 });
+    const out: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const ms = await page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const count = document.querySelector('[data-testid="need-outcome-count"]');
+            const button = document.querySelector<HTMLButtonElement>(
+              '[data-testid="outcome-item"] [data-testid="mark-done"]',
+            );
+            if (!count || !button) return reject(new Error('no task waiting for an outcome in the popup'));
+            const before = count.textContent;
+            const t0 = performance.now();
+            const done = () => {
+              const now = document.querySelector('[data-testid="need-outcome-count"]')?.textContent;
+              if (now !== before) {
+                observer.disconnect();
+                resolve(performance.now() - t0);
+              }
+            };
+            const observer = new MutationObserver(done);
+            observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+            setTimeout(() => reject(new Error('the popup did not update within 5 s')), 5000);
+            button.click();
+          }),
+      );
+      if (i > 0) {
+        out.push(ms); // the first is a warm-up
+        log(`  outcome ${i}/${runs}: popup updated after ${ms.toFixed(1)} ms`);
+      }
+      await page.waitForTimeout(150);
+    }
+    return out;
   } finally {
     await page.close();
   }

@@ -22,9 +22,9 @@ import { startAppServer, type AppServer } from './app-server';
 import { measureDetectorChromium, measureDetectorNode, type DetectorSummary } from './detector';
 import { measurePageOverhead } from './page-overhead';
 import type { PairsResult, Sample } from './pairs';
-import { measurePopup, prepareHistory, profilePopup } from './popup';
+import { measureDashboard, measureOutcomeToPopup, measurePopup, prepareHistory, profilePopup } from './popup';
 import { anyFailed, formatTable, writeJson, type Row } from './report';
-import { envInt, round, sleep } from './stats';
+import { envInt, median, round, sleep } from './stats';
 import { measureExtensionCost } from './trace';
 import { countTurns, measureColdStart, measureIngest } from './worker';
 
@@ -42,6 +42,10 @@ const COLD_RUNS = envInt('BENCH_COLD', 7);
 const FACTS = envInt('BENCH_FACTS', 10_000);
 const DAYS = envInt('BENCH_DAYS', 365);
 const PER_DAY = envInt('BENCH_PER_DAY', 200);
+/** 55 tasks a day: a year of them is 20,075 tasks (issue 4's heavy year). */
+const TASKS_PER_DAY = envInt('BENCH_TASKS_PER_DAY', 55);
+const DASHBOARD_RUNS = envInt('BENCH_DASHBOARD', 7);
+const OUTCOME_RUNS = envInt('BENCH_OUTCOME', 9);
 const POPUP_RUNS = envInt('BENCH_POPUP', 9);
 const BASELINE_POPUP_RUNS = envInt('BENCH_POPUP_BASELINE', 5);
 /** For a quick look at some figures only, by number: BENCH_ONLY=2,6 (a partial run still exits 1). */
@@ -584,7 +588,7 @@ async function main(): Promise<number> {
       // Baseline first: the same popup over the small history stored so far (figures 3 and 4).
       const before = await measurePopup(ext!, BASELINE_POPUP_RUNS, () => {});
       log(`  before seeding: chart drawn at ${before.samples.map((x) => x.toFixed(0)).join(', ')} ms`);
-      const seed = await prepareHistory(ext!, DAYS, PER_DAY);
+      const seed = await prepareHistory(ext!, DAYS, PER_DAY, TASKS_PER_DAY);
       log(
         `  seeded ${seed.turns} turns + ${seed.dailyRows} daily rows in ${seed.ms.toFixed(0)} ms (IDB v${seed.dbVersion})`,
       );
@@ -648,6 +652,47 @@ async function main(): Promise<number> {
       ];
     });
 
+    // 7. Dashboard first render over the same year (figure 6 seeded it).
+    log(`dashboard: ${DASHBOARD_RUNS} fresh opens over the seeded year, 30-day range`);
+    await figure(groups, 7, { id: 'dashboard-first-render', label: 'dashboard first render', unit: 'ms' }, async () => {
+      const samples = await measureDashboard(ext!, DASHBOARD_RUNS, log);
+      const m = median(samples);
+      return [
+        {
+          id: 'dashboard-first-render',
+          label: `dashboard first render (${(DAYS * TASKS_PER_DAY).toLocaleString('en-US')} tasks, 30 days shown)`,
+          value: m,
+          unit: 'ms',
+          shown: ms(m),
+          budget: { max: 500, shown: '500 ms' },
+          details: { samplesMs: samples.map((x) => round(x, 1)) },
+        },
+      ];
+    });
+
+    // 8. Marking an outcome in the popup until the popup shows it.
+    log(`outcome → popup: ${OUTCOME_RUNS} clicks on Done after a warm-up`);
+    await figure(
+      groups,
+      8,
+      { id: 'outcome-to-popup', label: 'marking an outcome → popup updated', unit: 'ms' },
+      async () => {
+        const samples = await measureOutcomeToPopup(ext!, OUTCOME_RUNS, log);
+        const m = median(samples);
+        return [
+          {
+            id: 'outcome-to-popup',
+            label: 'marking an outcome → popup updated',
+            value: m,
+            unit: 'ms',
+            shown: ms(m),
+            budget: { max: 50, shown: '50 ms' },
+            details: { samplesMs: samples.map((x) => round(x, 1)) },
+          },
+        ];
+      },
+    );
+
     const rows = [...groups.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, r]) => r);
 
     const date = new Date().toISOString().slice(0, 10);
@@ -684,7 +729,10 @@ async function main(): Promise<number> {
           FACTS,
           DAYS,
           PER_DAY,
+          TASKS_PER_DAY,
           POPUP_RUNS,
+          DASHBOARD_RUNS,
+          OUTCOME_RUNS,
           BASELINE_POPUP_RUNS,
         },
       },

@@ -35,6 +35,8 @@ export interface SeedOptions {
   perDay: number;
   /** Days per IndexedDB transaction (Chromium slows down badly inside one huge transaction). */
   daysPerTx?: number;
+  /** Tasks each day's turns are grouped into (default: four turns to a task). */
+  tasksPerDay?: number;
   /** Task titles (the default: none, as when titles are off); cycled through. */
   titles?: string[];
   sites?: string[];
@@ -50,7 +52,7 @@ export interface SeedResult {
 
 export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedResult> {
   return page.evaluate(
-    async ({ days, perDay, sites, daysPerTx, titles }) => {
+    async ({ days, perDay, sites, daysPerTx, titles, tasksPerDay }) => {
       // No named helper functions in here: tsx (esbuild keepNames) would wrap them in a `__name` call that
       // does not exist in the page.
       const t0 = performance.now();
@@ -144,15 +146,15 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
                 midnight + Math.floor((i * 20 * 3_600_000) / perDay),
                 now.getTime() - (perDay - i) * 1000,
               );
-              const site = sites[(Math.floor(i / 4) + k) % sites.length]!;
+              const site = sites[(Math.floor((i * tasksPerDay) / perDay) + k) % sites.length]!;
               const source = sources[(i * 3 + k) % sources.length]!;
-              const format = formats[Math.floor(i / 4) % formats.length]!;
+              const format = formats[Math.floor((i * tasksPerDay) / perDay) % formats.length]!;
               const d = new Date(at);
               const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
               const inputTokens = 50 + ((i * 37 + k * 11) % 4000);
               const outputTokens = 20 + ((i * 53 + k * 7) % 2500);
               const key = `${format}:seed-${day}-${i}`;
-              const taskNo = Math.floor(i / 4);
+              const taskNo = Math.floor((i * tasksPerDay) / perDay);
               // One task in five is an agent run (its 4 steps are background calls, tool calls by name).
               const isAgent = i % 20 < 4;
               const runId = `run-${day}-${Math.floor(i / 20)}`;
@@ -324,6 +326,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
       sites: opts.sites ?? SEED_SITES,
       daysPerTx: opts.daysPerTx ?? 5,
       titles: opts.titles ?? [],
+      tasksPerDay: opts.tasksPerDay ?? Math.ceil(opts.perDay / 4),
     },
   );
 }
