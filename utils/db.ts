@@ -35,7 +35,7 @@ export class TokenwiseDB extends Dexie {
       .stores({
         turns: 'id, [site+day], day, at, [day+runId], conversationId',
         conversations: 'id, taskId, [site+title], lastAt',
-        tasks: 'id, day, lastAt, outcome, kind',
+        tasks: 'id, day, lastAt, outcome, kind, [outcome+day]',
       })
       .upgrade(groupTurnsIntoTasks);
   }

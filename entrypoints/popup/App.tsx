@@ -44,6 +44,7 @@ const QUEUE_SHOWN = 3;
 
 interface PopupData {
   now: number;
+  win: WindowKind;
   daily: DailyTotal[];
   tasks: Task[];
   health: SiteHealth[];
@@ -51,25 +52,39 @@ interface PopupData {
 }
 
 /**
- * Reads rollups of the last 30 days and tasks of the last 8 weeks through their day indexes: bounded by
- * days, not by how much history there is.
+ * What the first render needs, through day indexes: rollups of the last 30 days (the chart), the tasks of
+ * the chosen period only, site health and this week's agent runs. Bounded by days, not by history.
  */
-async function loadPopupData(): Promise<PopupData> {
+async function loadPopupData(win: WindowKind): Promise<PopupData> {
   const now = Date.now();
   const today = dayOf(now);
   const week = lastDays(7, now);
+  const range = windowRange(win, now);
   const db = getDb();
   const [daily, tasks, health, runTurns] = await Promise.all([
     db.daily.where('day').between(addDays(today, -29), today, true, true).toArray(),
+    // The period's tasks, and at least the chart's 7 days of them (completed tasks are drawn per day).
     db.tasks
       .where('day')
-      .between(addDays(startOfWeek(today), -7 * (TREND_WEEKS - 1)), today, true, true)
+      .between(range.from < week[0]! ? range.from : week[0]!, today, true, true)
       .toArray(),
     db.health.toArray(),
     // Only rows that name an agent run are in this index, so this stays small whatever the history.
     db.turns.where('[day+runId]').between([week[0]!, Dexie.minKey], [week[6]!, Dexie.maxKey], true, true).toArray(),
   ]);
-  return { now, daily, tasks, health, runs: summariseRuns(runTurns) };
+  return { now, win, daily, tasks, health, runs: summariseRuns(runTurns) };
+}
+
+/** The person's own past weeks, for the trend: read after the first render, completed tasks only. */
+async function loadTrend(): Promise<number | null> {
+  const now = Date.now();
+  const today = dayOf(now);
+  const from = addDays(startOfWeek(today), -7 * (TREND_WEEKS - 1));
+  const done = await getDb()
+    .tasks.where('[outcome+day]')
+    .between(['done', from], ['done', today], true, true)
+    .toArray();
+  return trendAgainstOwnPast(weeklyTokensPerDone(done, TREND_WEEKS, now));
 }
 
 function openDashboard(hash = '') {
@@ -77,16 +92,17 @@ function openDashboard(hash = '') {
 }
 
 export function App() {
-  const data = useLiveQuery(loadPopupData, []);
+  const [win, setWin] = useState<WindowKind>('week');
+  const data = useLiveQuery(() => loadPopupData(win), [win]);
+  const trend = useLiveQuery(loadTrend, []);
   const sites = useSites();
   const palette = useThemePalette();
-  const [win, setWin] = useState<WindowKind>('week');
   if (!data) return <main className="popup" aria-busy="true" />;
+  // While another period loads, the last one stays on screen (no flash of an empty popup).
   const { now, daily, tasks, health } = data;
-  const range = windowRange(win, now);
+  const range = windowRange(data.win, now);
   const outcome = summariseOutcomes(tasks, daily, range, now);
-  const trend = trendAgainstOwnPast(weeklyTokensPerDone(tasks, TREND_WEEKS, now));
-  const chartDays = lastDays(win === '30d' ? 30 : 7, now);
+  const chartDays = lastDays(data.win === '30d' ? 30 : 7, now);
   const usage = summariseUsage(daily, chartDays);
   const waiting = tasks.filter((t) => needsOutcome(t, now)).sort((a, b) => b.lastAt - a.lastAt);
   const noAccess = sites?.filter((s) => !s.access) ?? [];
@@ -135,7 +151,7 @@ export function App() {
             ))}
           </div>
 
-          <OutcomeFigures s={outcome} trend={win === 'today' ? undefined : trend} pricesAsOf={pricesAsOf} />
+          <OutcomeFigures s={outcome} trend={data.win === 'today' ? undefined : trend} pricesAsOf={pricesAsOf} />
 
           <OutcomeQueue
             tasks={waiting.slice(0, QUEUE_SHOWN)}

@@ -9,7 +9,6 @@
  * navigation's start) when `main[data-ready="true"]` is in the DOM and when the chart first paints bars on
  * its canvas (the first canvas fill inside that main, once the synchronous Chart.js draw has finished).
  */
-import type { Page } from 'playwright-core';
 import { openExtensionPage, type ExtBrowser } from '../e2e/harness';
 import { median } from './stats';
 import { eventUrl, frameLabel, innermost, readProfile, top, traceDuring } from './trace';
@@ -240,14 +239,14 @@ export async function measureOutcomeToPopup(b: ExtBrowser, runs: number, log: (s
             if (!count || !button) return reject(new Error('no task waiting for an outcome in the popup'));
             const before = count.textContent;
             const t0 = performance.now();
-            const done = () => {
+            // No named functions in here: tsx (esbuild keepNames) would wrap them in a missing `__name`.
+            const observer = new MutationObserver(() => {
               const now = document.querySelector('[data-testid="need-outcome-count"]')?.textContent;
               if (now !== before) {
                 observer.disconnect();
                 resolve(performance.now() - t0);
               }
-            };
-            const observer = new MutationObserver(done);
+            });
             observer.observe(document.body, { subtree: true, childList: true, characterData: true });
             setTimeout(() => reject(new Error('the popup did not update within 5 s')), 5000);
             button.click();

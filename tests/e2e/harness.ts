@@ -182,7 +182,8 @@ export async function waitFor<T>(check: () => Promise<T>, timeoutMs = 20_000, ev
   return last;
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a PNG under tests/e2e/.artifacts; `fullPage: false` for long pages (the dashboard's task table). */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
   // The popup loads its chart after the figures: picture it as a person sees it a moment later.
@@ -190,7 +191,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
     .locator('.chart-placeholder')
     .waitFor({ state: 'detached', timeout: 5_000 })
     .catch(() => {});
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: opts.fullPage ?? true });
   return path;
 }
 

@@ -1,0 +1,43 @@
+import { useMemo } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { TokenwiseDB } from '@/utils/db';
+import type { DailyTotal, Task } from '@/utils/records';
+import type { DayRange } from '@/utils/task-metrics';
+import { byKind, byModel, bySite, topSlices } from './breakdowns';
+import { BreakdownCard } from './BreakdownCard';
+import { loadRangeTurns } from './dashboard-data';
+import type { DashboardPalette } from './use-dashboard-palette';
+
+/** Sites and models beyond this many are summed as "others", so the bars stay thick enough to read. */
+const TOP = 8;
+
+/** Where the tokens went: by site or tool, by model, by kind of task. */
+export function Breakdowns({
+  db,
+  range,
+  daily,
+  tasks,
+  palette,
+}: {
+  db: TokenwiseDB;
+  range: DayRange;
+  daily: readonly DailyTotal[];
+  tasks: readonly Task[];
+  palette: DashboardPalette;
+}) {
+  const sites = useMemo(() => topSlices(bySite(daily, range), TOP), [daily, range]);
+  const kinds = useMemo(() => byKind(tasks, range), [tasks, range]);
+  // Models are only on the turns: the one read that grows with every call, so it has its own query and
+  // never holds up the rest of the page.
+  const models = useLiveQuery(
+    async () => topSlices(byModel(await loadRangeTurns(db, range)), TOP),
+    [db, range.from, range.to],
+  );
+  return (
+    <section className="breakdowns" aria-label="Where the tokens went">
+      <BreakdownCard title="By site or tool" testId="breakdown-site" slices={sites} palette={palette} />
+      <BreakdownCard title="By model" testId="breakdown-model" slices={models} palette={palette} />
+      <BreakdownCard title="By kind of task" testId="breakdown-kind" slices={kinds} palette={palette} />
+    </section>
+  );
+}
