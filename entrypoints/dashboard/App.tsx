@@ -9,6 +9,7 @@ import { TaskDetail } from './TaskDetail';
 import { useDashboardPalette } from './use-dashboard-palette';
 import { useHashState } from './use-hash-state';
 import { WorkingOn } from './WorkingOn';
+import { WeeklySummaryButton } from '@/components/WeeklySummaryButton';
 
 /**
  * The dashboard: spend against work over a range, and every task in it. The view (range, open task) lives
@@ -40,7 +41,10 @@ export function App({ db = getDb() }: { db?: TokenwiseDB }) {
           <h1>Tokenwise</h1>
           <LocalChip />
         </div>
-        <RangePicker value={view.range} onChange={pickRange} />
+        <div className="dash-actions">
+          <WeeklySummaryButton className="small" />
+          <RangePicker value={view.range} onChange={pickRange} />
+        </div>
       </header>
 
       <WorkingOn db={db} />

@@ -142,6 +142,42 @@ describe('tasks and outcomes', () => {
   });
 });
 
+describe('the weekly summary', () => {
+  it('saves this week as Markdown and the chart as PNG, files made on this device', async () => {
+    const dash = await openExtensionPage(b, 'dashboard.html#range=week');
+    await dash.locator('main[data-ready="true"]').waitFor();
+    const downloads: import('playwright-core').Download[] = [];
+    dash.on('download', (d) => downloads.push(d));
+    await dash.getByRole('button', { name: /summary/i }).click();
+    await expect.poll(() => downloads.length, { timeout: 15_000 }).toBe(2);
+    const names = downloads.map((d) => d.suggestedFilename()).sort();
+    expect(names[0]).toMatch(/^tokenwise-week-\d{4}-\d{2}-\d{2}\.md$/);
+    expect(names[1]).toMatch(/^tokenwise-week-\d{4}-\d{2}-\d{2}\.png$/);
+    const md = downloads.find((d) => d.suggestedFilename().endsWith('.md'))!;
+    const text = await new Promise<string>((resolve, reject) => {
+      void md.createReadStream().then((stream) => {
+        let out = '';
+        stream.on('data', (c: Buffer) => (out += c.toString('utf8')));
+        stream.on('end', () => resolve(out));
+        stream.on('error', reject);
+      }, reject);
+    });
+    expect(text).toContain('Tokenwise — week of');
+    expect(text).toContain('Triage my inbox'); // the task marked done above
+    const png = downloads.find((d) => d.suggestedFilename().endsWith('.png'))!;
+    const head = await new Promise<Buffer>((resolve, reject) => {
+      void png.createReadStream().then((stream) => {
+        const parts: Buffer[] = [];
+        stream.on('data', (c: Buffer) => parts.push(c));
+        stream.on('end', () => resolve(Buffer.concat(parts)));
+        stream.on('error', reject);
+      }, reject);
+    });
+    expect(head.subarray(1, 4).toString('ascii')).toBe('PNG');
+    await dash.close();
+  });
+});
+
 describe('screenshots over a seeded history', () => {
   it.each(['light', 'dark'] as const)('popup and dashboard, %s', async (scheme) => {
     const seeded = await launch({ colorScheme: scheme });
