@@ -6,7 +6,7 @@
  * spend that led nowhere is shown plainly, never as a score.
  */
 import { dayOf } from './day';
-import type { DailyTotal, Outcome, Task } from './records';
+import type { Conversation, DailyTotal, Outcome, Task } from './records';
 
 /** Inclusive range of local days `YYYY-MM-DD`. */
 export interface DayRange {
@@ -249,4 +249,20 @@ export function completedPerDay(tasks: readonly Task[], days: readonly string[])
     if (i !== undefined) out[i]!++;
   }
   return out;
+}
+
+/** A conversation this long whose latest turn sends this much has been re-sending its whole history. */
+export const GROWING_MIN_TURNS = 8;
+export const GROWING_MIN_INPUT = 30_000;
+
+/**
+ * Conversations whose input grew with every turn until each call re-sent tens of thousands of tokens of
+ * history: a sign that a fresh conversation with a short summary would have cost far less.
+ */
+export function growingContexts(
+  conversations: readonly Pick<Conversation, 'id' | 'turns' | 'maxInputTokens' | 'backgroundTurns'>[],
+): { id: string; maxInputTokens: number; turns: number }[] {
+  return conversations
+    .filter((c) => c.turns - c.backgroundTurns >= GROWING_MIN_TURNS && (c.maxInputTokens ?? 0) >= GROWING_MIN_INPUT)
+    .map((c) => ({ id: c.id, maxInputTokens: c.maxInputTokens ?? 0, turns: c.turns - c.backgroundTurns }));
 }

@@ -128,7 +128,7 @@ export function TaskDetail({
           <h3>Outcome</h3>
           <OutcomeEditor key={task.id} task={task} title={title} onSet={setOutcome} />
           <h3>Signals</h3>
-          <SignalList task={task} now={data.now} />
+          <SignalList task={task} now={data.now} conversations={data.conversations} />
         </div>
         <div>
           <h3>Tokens over time</h3>

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyRollup, type DailyTotal, type Task } from '@/utils/records';
 import {
   addDays,
+  growingContexts,
   needsOutcome,
   startOfWeek,
   suggestOutcome,
@@ -211,5 +212,17 @@ describe('the trend against the person’s own past weeks', () => {
   ])('weeks %j → ratio %s', (values, expected) => {
     const points = values.map((v, i) => ({ week: `w${i}`, done: v === null ? 0 : 1, tokensPerDone: v }));
     expect(trendAgainstOwnPast(points)).toBe(expected);
+  });
+});
+
+describe('growing context', () => {
+  it.each([
+    [{ turns: 12, backgroundTurns: 0, maxInputTokens: 45_000 }, true],
+    [{ turns: 12, backgroundTurns: 6, maxInputTokens: 45_000 }, false], // only 6 turns of the user's own
+    [{ turns: 20, backgroundTurns: 0, maxInputTokens: 8_000 }, false], // long, but small
+    [{ turns: 3, backgroundTurns: 0, maxInputTokens: 90_000 }, false], // one big paste, not a growing thread
+    [{ turns: 9, backgroundTurns: 0 }, false], // rows from before the figure was kept
+  ])('%j → flagged: %s', (c, flagged) => {
+    expect(growingContexts([{ id: 'c', ...c }]).length > 0).toBe(flagged);
   });
 });
