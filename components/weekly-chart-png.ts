@@ -3,36 +3,13 @@
  * count apart from estimates) with tasks completed as a line on a second axis, like the popup's chart.
  * Drawn on a canvas that is never attached to the page, then thrown away.
  */
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
+import { Title, type ChartConfiguration, type Plugin } from 'chart.js';
+import { Chart } from '@/utils/chart-setup';
 import { formatTokensShort } from '@/utils/format';
 import type { WeekSeries } from '@/utils/weekly-summary';
 
-// Registered here rather than through a shared setup module so this file only depends on what it draws;
-// Chart.register is idempotent, so registering pieces the popup also registers is harmless.
-Chart.register(
-  BarController,
-  BarElement,
-  LineController,
-  LineElement,
-  PointElement,
-  CategoryScale,
-  LinearScale,
-  Legend,
-  Title,
-);
+// The charts' shared registration, plus the title this picture carries (a saved file has no page heading).
+Chart.register(Title);
 
 const WIDTH = 800;
 const HEIGHT = 400;

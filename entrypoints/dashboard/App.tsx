@@ -6,7 +6,7 @@ import { Overview } from './Overview';
 import { RangePicker } from './RangePicker';
 import type { RangeId } from './ranges';
 import { TaskDetail } from './TaskDetail';
-import { useDashboardPalette } from './use-dashboard-palette';
+import { useThemePalette } from '@/components/use-theme-palette';
 import { useHashState } from './use-hash-state';
 import { WorkingOn } from './WorkingOn';
 import { WeeklySummaryButton } from '@/components/WeeklySummaryButton';
@@ -19,7 +19,7 @@ import { WeeklySummaryButton } from '@/components/WeeklySummaryButton';
  */
 export function App({ db = getDb() }: { db?: TokenwiseDB }) {
   const [view, navigate] = useHashState();
-  const palette = useDashboardPalette();
+  const palette = useThemePalette();
   const [ready, setReady] = useState(false);
   // The task whose detail was just closed, so the table can give its link the focus back.
   const [returnTo, setReturnTo] = useState<string>();

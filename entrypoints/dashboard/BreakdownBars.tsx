@@ -1,23 +1,15 @@
 import { Bar } from 'react-chartjs-2';
 import type { ChartData, ChartOptions } from 'chart.js';
-import './chart-setup';
+import '@/utils/chart-setup';
 import { formatTokens, formatTokensShort, formatUsd } from '@/utils/format';
 import type { Slice } from './breakdowns';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 
 /**
  * Horizontal bars, largest first: names stay readable however long (a model id, a host with a port), which
  * a pie's legend does not manage. Each bar keeps what the service reported apart from what was estimated.
  */
-export function BreakdownBars({
-  slices,
-  palette,
-  label,
-}: {
-  slices: Slice[];
-  palette: DashboardPalette;
-  label: string;
-}) {
+export function BreakdownBars({ slices, palette, label }: { slices: Slice[]; palette: ThemePalette; label: string }) {
   const data: ChartData<'bar', number[], string> = {
     labels: slices.map((s) => s.label),
     datasets: [

@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { Slice } from './breakdowns';
 import { SliceList } from './SliceList';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 
 // Chart.js loads after the figures and the table are on screen.
 const BreakdownBars = lazy(() => import('./BreakdownBars').then((m) => ({ default: m.BreakdownBars })));
@@ -17,7 +17,7 @@ export function BreakdownCard({
   testId: string;
   /** Undefined while still being counted. */
   slices: Slice[] | undefined;
-  palette: DashboardPalette;
+  palette: ThemePalette;
 }) {
   return (
     <div className="card breakdown" data-testid={testId} aria-busy={slices === undefined}>

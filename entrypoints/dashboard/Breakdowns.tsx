@@ -6,7 +6,7 @@ import type { DayRange } from '@/utils/task-metrics';
 import { byKind, byModel, bySite, topSlices } from './breakdowns';
 import { BreakdownCard } from './BreakdownCard';
 import { loadRangeTurns } from './dashboard-data';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 
 /** Sites and models beyond this many are summed as "others", so the bars stay thick enough to read. */
 const TOP = 8;
@@ -23,7 +23,7 @@ export function Breakdowns({
   range: DayRange;
   daily: readonly DailyTotal[];
   tasks: readonly Task[];
-  palette: DashboardPalette;
+  palette: ThemePalette;
 }) {
   const sites = useMemo(() => topSlices(bySite(daily, range), TOP), [daily, range]);
   const kinds = useMemo(() => byKind(tasks, range), [tasks, range]);

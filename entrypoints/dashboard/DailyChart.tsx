@@ -1,9 +1,9 @@
 import { Chart } from 'react-chartjs-2';
 import type { ChartData, ChartOptions } from 'chart.js';
-import './chart-setup';
+import '@/utils/chart-setup';
 import { formatTokens, formatTokensShort } from '@/utils/format';
 import type { DaySeries } from './day-series';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 import { formatDay, formatMonth } from './when';
 
 /** "25 Nov" for days and weeks (the week's Monday), "Nov 2026" for months. */
@@ -17,7 +17,7 @@ const PER = { day: 'day', week: 'week', month: 'month' } as const;
  * Tokens per day (or week, or month) as stacked bars by provenance — counted exactly apart from estimated —
  * with the tasks completed in the same period as a line on its own axis: spend and work side by side.
  */
-export function DailyChart({ series, palette }: { series: DaySeries; palette: DashboardPalette }) {
+export function DailyChart({ series, palette }: { series: DaySeries; palette: ThemePalette }) {
   const bars = (
     [
       ['Exact', series.exact, palette.exact],

@@ -10,7 +10,7 @@ import { HeadlineFigures } from './HeadlineFigures';
 import { RANGE_LABELS, type RangeId } from './ranges';
 import { toRows, type OutcomeFilter } from './task-rows';
 import { TaskTable } from './TaskTable';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 
 // Chart.js is the largest part of the page: load it after the figures and the table are on screen.
 const DailyChart = lazy(() => import('./DailyChart').then((m) => ({ default: m.DailyChart })));
@@ -43,7 +43,7 @@ export function Overview({
 }: {
   db: TokenwiseDB;
   rangeId: RangeId;
-  palette: DashboardPalette;
+  palette: ThemePalette;
   hrefFor: (taskId: string) => string;
   onOpen: (taskId: string) => void;
   onReady: () => void;

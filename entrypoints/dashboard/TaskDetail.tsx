@@ -15,7 +15,7 @@ import { TokensHeadline } from './TokensHeadline';
 import { TurnList } from './TurnList';
 import { cumulativeTokens } from './turn-series';
 import { useBackground } from './use-background';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 
 const TaskTokensChart = lazy(() => import('./TaskTokensChart').then((m) => ({ default: m.TaskTokensChart })));
 
@@ -33,7 +33,7 @@ export function TaskDetail({
 }: {
   db: TokenwiseDB;
   taskId: string;
-  palette: DashboardPalette;
+  palette: ThemePalette;
   onClose: () => void;
   onReady: () => void;
 }) {

@@ -1,16 +1,16 @@
 import { Line } from 'react-chartjs-2';
 import type { ChartData, ChartOptions } from 'chart.js';
-import './chart-setup';
+import '@/utils/chart-setup';
 import { formatTokens, formatTokensShort } from '@/utils/format';
 import type { TurnSeries } from './turn-series';
-import type { DashboardPalette } from './use-dashboard-palette';
+import type { ThemePalette } from '@/components/use-theme-palette';
 import { formatDayTime, formatTime, formatTimeSeconds } from './when';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** Running totals of one task: where the spend happened, and how much of it was calls the person never sent. */
-export function TaskTokensChart({ series, palette }: { series: TurnSeries; palette: DashboardPalette }) {
+export function TaskTokensChart({ series, palette }: { series: TurnSeries; palette: ThemePalette }) {
   const span = (series.at[series.at.length - 1] ?? 0) - (series.at[0] ?? 0);
   const time = span > DAY_MS ? formatDayTime : span < HOUR_MS ? formatTimeSeconds : formatTime;
   const hasHidden = series.hidden.some((v) => v > 0);
