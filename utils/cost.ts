@@ -34,7 +34,8 @@ export interface ProviderEntry {
   readonly id: string;
   readonly name: string;
   /** Regex source the package matches, anchored at the start, against an API URL. */
-  readonly apiPattern: string;
+  /** Matches the host of the provider's API origin (the package's api_pattern without its scheme). */
+  readonly hostPattern: string;
   /** Model names this provider is the first-party owner of. */
   readonly modelMatch?: MatchClause;
   /** Providers whose models this one also serves (Azure → OpenAI, Vertex → Anthropic). */
@@ -116,7 +117,8 @@ function matches(clause: MatchClause, id: string): boolean {
 
 function providerOfOrigin(apiOrigin: string | undefined): ProviderEntry | undefined {
   if (!apiOrigin) return undefined;
-  return TABLE.providers.find((p) => cachedRegex(`^(?:${p.apiPattern})`).test(apiOrigin));
+  const host = apiOrigin.replace(/^https?:\/\//, '');
+  return TABLE.providers.find((p) => cachedRegex(`^(?:${p.hostPattern})`).test(host));
 }
 
 // The package's fallback for compact dates: `…-20250929` also tries `…-2025-09-29` (how OpenAI spells dates).

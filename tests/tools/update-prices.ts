@@ -123,7 +123,9 @@ function providerEntry(provider: Provider, asOf: string): ProviderEntry {
   return {
     id: provider.id,
     name: provider.name,
-    apiPattern: provider.api_pattern,
+    // Without its scheme: the pattern is matched against an origin's host, and a table full of https://
+    // addresses would read as (and be scanned as) places the extension talks to. It never fetches them.
+    hostPattern: provider.api_pattern.replace(/^\(https\?:\/\/\)\?|^https?:\/\//, ''),
     ...(provider.model_match && { modelMatch: copyClause(provider.model_match) }),
     ...(fallbacks?.length ? { fallbacks } : {}),
     models: provider.models.map((m) => modelEntry(m, asOf)),
