@@ -4,10 +4,11 @@
 import { defineUnlistedScript } from '#imports';
 import { openHookBridge } from '@/utils/bridge';
 import { installCapture } from '@/utils/capture/install';
-import { setTraceSink } from '@/utils/capture/report';
+import { setTracer } from '@/utils/capture/report';
+import { seenEventTracer } from '@/utils/capture/trace';
 
 export default defineUnlistedScript(() => {
   const post = openHookBridge({ windowMs: 10_000 });
-  setTraceSink(post);
+  setTracer(seenEventTracer(post));
   installCapture(window, () => {}, 'diagnose');
 });

@@ -2,7 +2,7 @@
 // diagnostic page over a runtime port. Injected before the hook; nothing is stored.
 import { browser, defineUnlistedScript } from '#imports';
 import { openRelayBridge } from '@/utils/bridge';
-import { DIAGNOSE_PORT, SeenEvent } from '@/utils/messages';
+import { DIAGNOSE_PORT, SeenEvent } from '@/utils/diagnose-messages';
 
 const MAX_EVENTS = 2_000;
 

@@ -2,7 +2,7 @@
  * The redacted report "Test this site" copies for a bug report: what was seen and what matched, with
  * no text, no query strings, no headers and no cookies (the events never carried any).
  */
-import type { SeenEvent } from './messages';
+import type { SeenEvent } from './diagnose-messages';
 
 export function buildDiagnoseReport(
   site: string,

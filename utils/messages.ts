@@ -126,76 +126,11 @@ export const ContentMessage = z.discriminatedUnion('type', [
 ]);
 export type ContentMessage = z.infer<typeof ContentMessage>;
 
-const TaskId = z.string().check(z.minLength(1), z.maxLength(600));
-const TaskTitle = z.string().check(z.minLength(1), z.maxLength(200));
-
-/** Extension pages (popup, options) → background. Rejected from any content script. */
-const SiteName = z.string().check(z.minLength(1), z.maxLength(80));
-const SiteKindField = z.enum(['chat', 'agent']);
-
-export const UiMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('refresh-badge') }),
-  z.strictObject({ type: z.literal('drain-outbox') }),
-  /** Sent after the page obtained the host permission (a user gesture is needed, so the page asks). */
-  z.strictObject({
-    type: z.literal('add-site'),
-    origin: Origin,
-    name: z.optional(SiteName),
-    kind: z.optional(SiteKindField),
-  }),
-  z.strictObject({
-    type: z.literal('update-site'),
-    origin: Origin,
-    name: z.optional(SiteName),
-    kind: z.optional(SiteKindField),
-    paused: z.optional(z.boolean()),
-  }),
-  z.strictObject({ type: z.literal('remove-site'), origin: Origin }),
-  /** Marks (or, with null, unmarks) what became of a task. */
-  z.strictObject({
-    type: z.literal('set-outcome'),
-    taskId: TaskId,
-    outcome: z.nullable(z.enum(['done', 'partial', 'abandoned'])),
-    note: z.optional(z.string().check(z.maxLength(200))),
-  }),
-  z.strictObject({ type: z.literal('rename-task'), taskId: TaskId, title: TaskTitle }),
-  /** Moves every conversation of `from` into `into`; the emptied tasks are removed. Totals are unchanged. */
-  z.strictObject({
-    type: z.literal('merge-tasks'),
-    into: TaskId,
-    from: z.array(TaskId).check(z.minLength(1), z.maxLength(500)),
-  }),
-  /** Moves one conversation to another task, or (without `to`) out into a task of its own. */
-  z.strictObject({ type: z.literal('move-conversation'), conversationId: TaskId, to: z.optional(TaskId) }),
-  /** "I'm working on: …": the next conversations join this task until it is ended. */
-  z.strictObject({ type: z.literal('start-task'), title: TaskTitle }),
-  z.strictObject({ type: z.literal('end-task') }),
-]);
-export type UiMessage = z.infer<typeof UiMessage>;
+// Extension pages → background: UiMessage lives in ui-messages.ts, so the content scripts (which import this
+// module) do not carry its schemas.
 
 /** Every reply from the background carries `ok`; the relay retries until it sees `ok: true`. */
 export type Ack = { ok: true; stored?: number } | { ok: false; error: string };
-
-/**
- * "Test this site": one response as the diagnostic hook saw it, MAIN world → diagnostic relay → the
- * diagnostic page. Display only: nothing of it is stored. Origin and path only, never query strings,
- * headers or bodies.
- */
-export const SeenEvent = z.strictObject({
-  type: z.literal('seen'),
-  at: epochMs,
-  transport: Transport,
-  method: z.string().check(z.maxLength(10)),
-  url: z.string().check(z.maxLength(400)),
-  contentType: z.string().check(z.maxLength(120)),
-  outcome: z.enum(['skipped', 'not-read', 'unrecognised', 'matched']),
-  reason: z.optional(z.string().check(z.maxLength(200))),
-  facts: z.optional(z.array(UsageFact).check(z.maxLength(20))),
-});
-export type SeenEvent = z.infer<typeof SeenEvent>;
-
-/** The runtime port name the diagnostic relay connects with. */
-export const DIAGNOSE_PORT = 'tokenwise-diagnose';
 
 /** Prefix of the relay's outbox entries in `storage.local`; each key is `outbox:<site>|<fact key>`. */
 export const OUTBOX_PREFIX = 'outbox:';

@@ -1,7 +1,7 @@
 /**
  * The conversation a page address stands for, as a short hash: enough to tell conversations apart and
  * group a conversation's turns, never enough to read the address back (a path can hold a conversation's
- * own words, e.g. a search slug). Tracking parameters are left out so they do not split a conversation.
+ * own words, e.g. a search slug).
  */
 
 /** FNV-1a, 53 bits: fast, deterministic, no crypto needed (this is a grouping key, not a secret). */
@@ -16,15 +16,8 @@ function fnv53(s: string): string {
   return (((h2 >>> 0) & 0x1fffff) * 0x100000000 + (h1 >>> 0)).toString(36);
 }
 
-const NOISE = /^(utm_\w+|ref|source|fbclid|gclid|model)$/i;
-
 export function conversationKey(pathname: string, search = ''): string {
-  const params = new URLSearchParams(search);
-  for (const k of [...params.keys()]) if (NOISE.test(k)) params.delete(k);
-  params.sort();
-  const q = params.toString();
-  const path = pathname.replace(/\/+$/, '') || '/';
-  return fnv53(q ? `${path}?${q}` : path);
+  return fnv53(`${pathname.replace(/\/+$/, '') || '/'}${search}`);
 }
 
 /** The tab strip's title, trimmed to what the message schema allows; undefined when empty. */

@@ -4,7 +4,8 @@
  * privileged requests (reliability tests 24, 25).
  */
 import { browser, type Browser } from '#imports';
-import { ContentMessage, UiMessage, type Ack } from '@/utils/messages';
+import { ContentMessage, type Ack } from '@/utils/messages';
+import { UiMessage } from '@/utils/ui-messages';
 import { getDb } from '@/utils/db';
 import { ingestFacts, recordHealth } from './ingest';
 import { isTrackedOrigin } from './tracked';

@@ -3,7 +3,7 @@
  * ask the browser for access first (that needs the user's gesture) and then send `add-site`.
  */
 import { browser } from '#imports';
-import type { UiMessage } from '@/utils/messages';
+import type { UiMessage } from '@/utils/ui-messages';
 import { isBuiltInOrigin } from '@/utils/builtin-sites';
 import { defaultSiteName, getTrackedSites, originPattern, saveTrackedSites } from '@/utils/sites-store';
 import { hasAccess, syncRegistrations } from './registration';

@@ -1,5 +1,6 @@
 /** The popup's and dashboard's task requests, dispatched to tasks.ts; the badge follows every change. */
-import type { Ack, UiMessage } from '@/utils/messages';
+import type { Ack } from '@/utils/messages';
+import type { UiMessage } from '@/utils/ui-messages';
 import { getDb } from '@/utils/db';
 import { refreshBadge } from './badge';
 import { endTask, mergeTasks, moveConversation, renameTask, setOutcome, startTask, TaskError } from './tasks';

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { sendToBackground } from '@/components/use-sites';
-import type { UiMessage } from '@/utils/messages';
+import type { UiMessage } from '@/utils/ui-messages';
 
 /**
  * Sends a change to the background (the only writer) and keeps its failure to show beside the control that

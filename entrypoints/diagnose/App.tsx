@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { browser } from '#imports';
-import { DIAGNOSE_PORT, SeenEvent } from '@/utils/messages';
+import { DIAGNOSE_PORT, SeenEvent } from '@/utils/diagnose-messages';
 import { buildDiagnoseReport } from '@/utils/diagnose-report';
 import { formatTokens } from '@/utils/format';
 import { isBuiltInOrigin } from '@/utils/builtin-sites';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDiagnoseReport } from '@/utils/diagnose-report';
-import type { SeenEvent } from '@/utils/messages';
+import type { SeenEvent } from '@/utils/diagnose-messages';
 import { fact } from './helpers';
 
 describe('buildDiagnoseReport', () => {

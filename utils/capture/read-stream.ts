@@ -18,8 +18,13 @@ import type { BodyParser } from '../parsers/types';
 
 /** Past this many bytes we stop reading (the page still gets everything). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
-/** The most one read may wait for, and the buffer it reads into. */
+/** The most one read may wait for (and the largest buffer it reads into). */
 const MAX_GULP = 512 * 1024;
+/**
+ * The buffer a body starts with: most bodies are small JSON answers, and a fresh zero-filled 512 KB buffer
+ * for each of them would cost more than their reads do. It grows only when the stream floods in.
+ */
+const FIRST_BUFFER = 32 * 1024;
 /** How much of the recent arrival rate one read waits for. */
 const GULP_WINDOW_MS = 50;
 
@@ -48,7 +53,7 @@ function byobSource(stream: ReadableStream<Uint8Array>): ChunkSource | undefined
     return undefined;
   }
   const read = reader.read.bind(reader) as unknown as ReadAtLeast;
-  let buffer = new ArrayBuffer(MAX_GULP);
+  let buffer = new ArrayBuffer(FIRST_BUFFER);
   let lastAt = 0;
   let min = 1; // the first read takes the first byte at once (time to first byte is a figure we report)
   let ended = false;
@@ -68,6 +73,8 @@ function byobSource(stream: ReadableStream<Uint8Array>): ChunkSource | undefined
       const rate = lastAt > 0 ? value.byteLength / Math.max(1, now - lastAt) : 0;
       min = Math.max(1, Math.min(MAX_GULP, Math.floor(rate * GULP_WINDOW_MS)));
       lastAt = now;
+      // Room for twice the next read's minimum, so a gulp is not cut short by the buffer.
+      if (buffer.byteLength < Math.min(MAX_GULP, 2 * min)) buffer = new ArrayBuffer(Math.min(MAX_GULP, 2 * min));
       // The caller is done with `value` before it asks for the next read, which reuses the buffer.
       return value;
     },

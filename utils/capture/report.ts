@@ -1,7 +1,8 @@
 /**
  * Turns what a parser found in one response into the small facts the relay accepts. Runs in the page.
  */
-import type { PageMessage, SeenEvent, UsageFact } from '../messages';
+import type { PageMessage, UsageFact } from '../messages';
+import type { SeenEvent } from '../diagnose-messages';
 import type { BodyParser, ParsedTurn } from '../parsers/types';
 import { estimateRequestInputTokens, estimateTokens } from '../parsers/estimate';
 import type { GestureTracker } from './gestures';
@@ -19,48 +20,21 @@ export function setGestureTracker(tracker: GestureTracker): void {
 export const currentGesture = () => gestures.current();
 
 /**
- * "Test this site" sees every response and what became of it (SeenEvent in messages.ts). Only the
- * diagnostic hook sets a sink; in the product's hook tracing is a no-op.
+ * "Test this site" sees every response and what became of it. Only the diagnostic hook sets a tracer
+ * (capture/trace.ts builds its events); in the product's hook this stays undefined and tracing costs one
+ * check, with none of the diagnostic's code in its bundle.
  */
-let traceSink: ((e: SeenEvent) => void) | undefined;
+export type Tracer = (meta: CallMeta, contentType: string, outcome: SeenOutcome, extra?: Partial<SeenEvent>) => void;
+type SeenOutcome = SeenEvent['outcome'];
+let tracer: Tracer | undefined;
 
-export function setTraceSink(sink: (e: SeenEvent) => void): void {
-  traceSink = sink;
+export function setTracer(t: Tracer): void {
+  tracer = t;
 }
 
-/** Origin and path only, and the path shortened: enough to recognise an endpoint, never a secret. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url, location.href);
-    const path = u.pathname.length > 120 ? `${u.pathname.slice(0, 117)}...` : u.pathname;
-    return `${u.origin}${path}`;
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
-/** Reports to the diagnostic sink, when there is one; a no-op in the product's own hook. */
-export function trace(
-  meta: CallMeta,
-  contentType: string,
-  outcome: SeenEvent['outcome'],
-  extra: Partial<SeenEvent> = {},
-) {
-  if (!traceSink) return;
-  try {
-    traceSink({
-      type: 'seen',
-      at: meta.startedAt,
-      transport: meta.transport,
-      method: meta.method.toUpperCase().slice(0, 10),
-      url: redactUrl(meta.url),
-      contentType: contentType.split(';')[0]!.trim().slice(0, 120),
-      outcome,
-      ...extra,
-    });
-  } catch {
-    // diagnostics must never disturb the page
-  }
+/** Reports to the diagnostic tracer, when there is one; a no-op in the product's own hook. */
+export function trace(meta: CallMeta, contentType: string, outcome: SeenOutcome, extra?: Partial<SeenEvent>) {
+  tracer?.(meta, contentType, outcome, extra);
 }
 
 /** What the hook knows about one request. */
