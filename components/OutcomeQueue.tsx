@@ -1,9 +1,7 @@
-import { useState } from 'react';
 import type { Outcome, Task } from '@/utils/records';
 import { suggestOutcome } from '@/utils/task-metrics';
 import { formatTokens } from '@/utils/format';
 import { siteLabel } from '@/utils/sites';
-import { sendToBackground } from './use-sites';
 
 const OUTCOMES: { value: Outcome; label: string }[] = [
   { value: 'done', label: 'Done' },
@@ -26,18 +24,19 @@ export function taskName(t: Pick<Task, 'title' | 'site' | 'createdAt' | 'kind'>)
 export function OutcomeQueue({
   tasks,
   total,
+  onMark,
   onOpen,
+  error,
 }: {
   tasks: Task[];
   total: number;
+  /** Marks a task; the caller shows the mark at once and stores it (see the popup's App). */
+  onMark: (id: string, outcome: Outcome) => void;
   onOpen?: (id: string) => void;
+  error?: string;
 }) {
-  const [error, setError] = useState<string>();
-  if (total === 0) return null;
-  const mark = async (id: string, outcome: Outcome) => {
-    const r = await sendToBackground({ type: 'set-outcome', taskId: id, outcome });
-    setError(r.ok ? undefined : `Could not save: ${r.error ?? 'unknown error'}`);
-  };
+  if (total === 0 && !error) return null;
+  const mark = onMark;
   return (
     <section className="outcomes" aria-labelledby="outcomes-title" data-testid="outcome-queue">
       <h2 id="outcomes-title">
@@ -77,7 +76,7 @@ export function OutcomeQueue({
                     className={`small outcome-${o.value}${hint?.outcome === o.value ? ' suggested' : ''}`}
                     data-testid={`mark-${o.value}`}
                     aria-describedby={hint?.outcome === o.value ? `hint-${t.id}` : undefined}
-                    onClick={() => void mark(t.id, o.value)}
+                    onClick={() => mark(t.id, o.value)}
                   >
                     {o.label}
                   </button>

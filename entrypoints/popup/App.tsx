@@ -16,7 +16,7 @@ import {
   windowRange,
   type WindowKind,
 } from '@/utils/task-metrics';
-import type { DailyTotal, SiteHealth, Task } from '@/utils/records';
+import type { DailyTotal, Outcome, SiteHealth, Task } from '@/utils/records';
 import { siteLabel } from '@/utils/sites';
 import { formatTokens } from '@/utils/format';
 import { asOf as pricesAsOf } from '@/utils/prices.json';
@@ -25,7 +25,7 @@ import { TokenFigure } from '@/components/TokenFigure';
 import { HealthNotice } from '@/components/HealthNotice';
 import { useThemePalette } from '@/components/use-theme-palette';
 import { CurrentSite } from '@/components/CurrentSite';
-import { requestAccess, useSites } from '@/components/use-sites';
+import { requestAccess, sendToBackground, useSites } from '@/components/use-sites';
 import { OutcomeFigures } from '@/components/OutcomeFigures';
 import { OutcomeQueue } from '@/components/OutcomeQueue';
 
@@ -48,7 +48,6 @@ interface PopupData {
   daily: DailyTotal[];
   tasks: Task[];
   health: SiteHealth[];
-  runs: RunSummary[];
 }
 
 /**
@@ -61,7 +60,7 @@ async function loadPopupData(win: WindowKind): Promise<PopupData> {
   const week = lastDays(7, now);
   const range = windowRange(win, now);
   const db = getDb();
-  const [daily, tasks, health, runTurns] = await Promise.all([
+  const [daily, tasks, health] = await Promise.all([
     db.daily.where('day').between(addDays(today, -29), today, true, true).toArray(),
     // The period's tasks, and at least the chart's 7 days of them (completed tasks are drawn per day).
     db.tasks
@@ -69,10 +68,19 @@ async function loadPopupData(win: WindowKind): Promise<PopupData> {
       .between(range.from < week[0]! ? range.from : week[0]!, today, true, true)
       .toArray(),
     db.health.toArray(),
-    // Only rows that name an agent run are in this index, so this stays small whatever the history.
-    db.turns.where('[day+runId]').between([week[0]!, Dexie.minKey], [week[6]!, Dexie.maxKey], true, true).toArray(),
   ]);
-  return { now, win, daily, tasks, health, runs: summariseRuns(runTurns) };
+  return { now, win, daily, tasks, health };
+}
+
+/** This week's agent runs with their tool calls: read after the first render. */
+async function loadRuns(): Promise<RunSummary[]> {
+  const week = lastDays(7);
+  // Only rows that name an agent run are in this index, so this stays small whatever the history.
+  const turns = await getDb()
+    .turns.where('[day+runId]')
+    .between([week[0]!, Dexie.minKey], [week[6]!, Dexie.maxKey], true, true)
+    .toArray();
+  return summariseRuns(turns);
 }
 
 /** The person's own past weeks, for the trend: read after the first render, completed tasks only. */
@@ -94,12 +102,28 @@ function openDashboard(hash = '') {
 export function App() {
   const [win, setWin] = useState<WindowKind>('week');
   const data = useLiveQuery(() => loadPopupData(win), [win]);
+  // Outcomes just marked here show at once; data read after the mark (the worker's write wakes the live
+  // query) replaces them. If the worker could not store a mark, it is undone and the error shown.
+  const [marked, setMarked] = useState<Record<string, { outcome: Outcome; at: number }>>({});
+  const [markError, setMarkError] = useState<string>();
+  const mark = (id: string, outcome: Outcome) => {
+    setMarked((m) => ({ ...m, [id]: { outcome, at: Date.now() } }));
+    void sendToBackground({ type: 'set-outcome', taskId: id, outcome }).then((r) => {
+      setMarkError(r.ok ? undefined : `Could not save the outcome: ${r.error ?? 'unknown error'}`);
+      if (!r.ok) setMarked((m) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== id)));
+    });
+  };
   const trend = useLiveQuery(loadTrend, []);
+  const runs = useLiveQuery(loadRuns, []);
   const sites = useSites();
   const palette = useThemePalette();
   if (!data) return <main className="popup" aria-busy="true" />;
   // While another period loads, the last one stays on screen (no flash of an empty popup).
-  const { now, daily, tasks, health } = data;
+  const { now, daily, health } = data;
+  const tasks = data.tasks.map((t) => {
+    const m = marked[t.id];
+    return m && m.at >= now && t.outcome !== m.outcome ? { ...t, outcome: m.outcome, outcomeAt: m.at } : t;
+  });
   const range = windowRange(data.win, now);
   const outcome = summariseOutcomes(tasks, daily, range, now);
   const chartDays = lastDays(data.win === '30d' ? 30 : 7, now);
@@ -156,6 +180,8 @@ export function App() {
           <OutcomeQueue
             tasks={waiting.slice(0, QUEUE_SHOWN)}
             total={waiting.length}
+            onMark={mark}
+            error={markError}
             onOpen={(id) => openDashboard(`#task=${encodeURIComponent(id)}`)}
           />
 
@@ -163,7 +189,7 @@ export function App() {
             <UsageChart series={usage.series} completed={completedPerDay(tasks, chartDays)} palette={palette} />
           </Suspense>
 
-          <AgentRuns runs={data.runs} />
+          {runs && <AgentRuns runs={runs} />}
 
           <SiteTable usage={summariseUsage(daily, lastDays(7, now))} />
           <p className="legend-note">
