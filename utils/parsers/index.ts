@@ -41,6 +41,14 @@ export const FORMATS: readonly WireFormat[] = [
   usageJson,
 ];
 
+/**
+ * Words without which no format's `body` (nor an event stream mislabelled as JSON) can match: usage in any
+ * spelling, Gemini's candidates, Ollama's created_at, Anthropic's and Ollama's message, Bedrock's stopReason,
+ * OpenAI's chat.completion and response objects, the AI SDK's finish parts and text lines.
+ */
+const MAYBE_MODEL_REPLY =
+  /usage|Usage|candidates|created_at|"message"|stopReason|chat\.completion|"response"|finishReason|(^|\n)0:"/;
+
 /** A JSON body larger than this (characters) is not parsed at all. */
 export const JSON_CAP = 8 << 20;
 /** A stream whose first this-many data events match no format is ignored from then on. */
@@ -285,6 +293,9 @@ function jsonParser(): TurnParser {
         if (mode !== 1 || len > JSON_CAP) return [];
         const text = parts.join('');
         parts = [];
+        // Most JSON a page receives is app data. Every format needs one of these words somewhere in its
+        // body, and looking for them costs a fraction of parsing the whole body.
+        if (!MAYBE_MODEL_REPLY.test(text)) return [];
         const j = parseJson(text);
         if (j === undefined) {
           // not one JSON value: maybe an event stream or NDJSON mislabelled as JSON

@@ -146,3 +146,13 @@ describe('text deltas added without parsing give exactly what parsing gives', ()
     expect(turn!.estimatedOutputTokens).toBeGreaterThan(200_000 / 8);
   });
 });
+
+describe('JSON answers that cannot be a model reply are not parsed', () => {
+  it('app data without any word a format needs gives nothing; a reply mislabelled as JSON still counts', () => {
+    const app = JSON.stringify({ items: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `row ${i}` })) });
+    expect(parseAll(app, 'application/json')).toEqual([]);
+    const aiSdkText = '0:"Hello"\n0:" there"\n';
+    const [turn] = parseAll(aiSdkText, 'application/json');
+    expect(turn!.text).toBe('Hello there');
+  });
+});
