@@ -1,5 +1,5 @@
 /** Wraps window.fetch. The page gets the very Response the browser produced; we read a clone. */
-import { createBodyParser } from '../parsers';
+import { bodyKind, createBodyParser } from '../parsers';
 import { feedStream } from './read-stream';
 import { isWorthReading } from './filters';
 import { currentGesture, finishAndReport, requestBodyOf, trace, type CallMeta, type Post } from './report';
@@ -61,7 +61,7 @@ async function tap(response: Response, meta: CallMeta, post: Post, n: Natives): 
   }
   const copy = apply(n.body, apply(n.clone, response, []), []);
   if (!copy) return;
-  const outcome = await feedStream(copy, parser);
+  const outcome = await feedStream(copy, parser, { gulps: bodyKind(contentType) !== 'json' });
   finishAndReport(parser, outcome.aborted, meta, contentType, post, outcome.firstByteAt);
 }
 

@@ -93,8 +93,17 @@ function defaultSource(stream: ReadableStream<Uint8Array>): ChunkSource {
   };
 }
 
-export async function feedStream(stream: ReadableStream<Uint8Array>, parser: BodyParser): Promise<StreamOutcome> {
-  const source = byobSource(stream) ?? defaultSource(stream);
+/**
+ * Reads `stream` into `parser`. `gulps`: read in rate-sized gulps (a stream: SSE, NDJSON); without it, chunk
+ * by chunk as the browser hands them over (a JSON answer, read whole anyway: copying it into our own buffer
+ * would only add work).
+ */
+export async function feedStream(
+  stream: ReadableStream<Uint8Array>,
+  parser: BodyParser,
+  opts: { gulps?: boolean } = {},
+): Promise<StreamOutcome> {
+  const source = (opts.gulps === false ? undefined : byobSource(stream)) ?? defaultSource(stream);
   const decoder = new TextDecoder();
   let bytes = 0;
   let firstByteAt: number | undefined;
