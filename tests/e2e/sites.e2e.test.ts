@@ -115,6 +115,7 @@ describe('a user-added internal tool', () => {
     const row = options.locator(`[data-testid="user-site"][data-origin="${toolOrigin}"]`);
     await expect.poll(() => row.getAttribute('data-access')).toBe('no-access');
     const popup = await openExtensionPage(b, 'popup.html');
+    await popup.setViewportSize({ width: 360, height: 600 });
     await expect.poll(() => popup.locator(`[data-testid="no-access"][data-site="${toolOrigin}"]`).count()).toBe(1);
     await screenshot(popup, 'popup-no-access');
 
