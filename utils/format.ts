@@ -15,12 +15,17 @@ export function formatTokens(n: number, estimated = false): string {
   return `${estimated ? '≈' : ''}${Math.round(n).toLocaleString('en-US')}`;
 }
 
-/** API-equivalent US dollars: cents for everyday sums, "< $0.01" rather than a misleading $0.00. */
-export function formatUsd(usd: number): string {
+/**
+ * API-equivalent US dollars: cents for everyday sums (whole dollars from $100, unless `cents`), and
+ * "< $0.01" rather than a misleading $0.00.
+ */
+export function formatUsd(usd: number, opts: { cents?: boolean } = {}): string {
   if (usd > 0 && usd < 0.01) return '< $0.01';
+  const digits = opts.cents || usd < 100 ? 2 : 0;
   return new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency: 'USD',
-    maximumFractionDigits: usd >= 100 ? 0 : 2,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
   }).format(usd);
 }

@@ -7,7 +7,7 @@
  * plainly. Task titles are page or user text, so they are escaped before they reach the Markdown.
  */
 import { dayOf } from './day';
-import { formatTokens } from './format';
+import { formatTokens, formatUsd } from './format';
 import type { DailyTotal, Task } from './records';
 import { siteLabel } from './sites';
 import {
@@ -123,15 +123,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** US dollars with cents; "< $0.01" rather than a misleading $0.00 for tiny sums. */
-export function formatUsdCents(usd: number): string {
-  if (usd > 0 && usd < 0.01) return '< $0.01';
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(usd);
-}
+export const formatUsdCents = (usd: number): string => formatUsd(usd, { cents: true });
 
 const tokensOf = (t: Task) => t.inputTokens + t.outputTokens;
 /** Part of the task's count was estimated (not the service's own figure). */

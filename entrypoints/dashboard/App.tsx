@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { getDb, type TokenwiseDB } from '@/utils/db';
 import { formatHash } from './hash-state';
-import { LocalChip } from './LocalChip';
+import { LocalChip } from '@/components/LocalChip';
 import { Overview } from './Overview';
 import { RangePicker } from './RangePicker';
 import type { RangeId } from './ranges';

@@ -28,6 +28,7 @@ import { CurrentSite } from '@/components/CurrentSite';
 import { requestAccess, sendToBackground, useSites } from '@/components/use-sites';
 import { OutcomeFigures } from '@/components/OutcomeFigures';
 import { OutcomeQueue } from '@/components/OutcomeQueue';
+import { LocalChip } from '@/components/LocalChip';
 
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
@@ -128,6 +129,8 @@ export function App() {
   const outcome = summariseOutcomes(tasks, daily, range, now);
   const chartDays = lastDays(data.win === '30d' ? 30 : 7, now);
   const usage = summariseUsage(daily, chartDays);
+  // The site table is always the last 7 days: the chart's own summary, unless the chart shows 30.
+  const week = chartDays.length === 7 ? usage : summariseUsage(daily, lastDays(7, now));
   const waiting = tasks.filter((t) => needsOutcome(t, now)).sort((a, b) => b.lastAt - a.lastAt);
   const noAccess = sites?.filter((s) => !s.access) ?? [];
   const paused = new Set(sites?.filter((s) => s.paused || !s.access).map((s) => s.origin));
@@ -137,9 +140,7 @@ export function App() {
     <main className="popup" data-ready="true">
       <header className="popup-header">
         <h1>Tokenwise</h1>
-        <span className="local-chip" title="Your usage history is stored only in this browser">
-          <LockIcon /> On this device only
-        </span>
+        <LocalChip />
       </header>
 
       {sites && <CurrentSite sites={sites} />}
@@ -191,7 +192,7 @@ export function App() {
 
           {runs && <AgentRuns runs={runs} />}
 
-          <SiteTable usage={summariseUsage(daily, lastDays(7, now))} />
+          <SiteTable usage={week} />
           <p className="legend-note">
             Plain numbers are the services&apos; own usage figures. <span className="estimate">≈</span> marks an
             estimate, where a service reported none. Cost is what the same tokens would cost at public API prices (as of{' '}
@@ -267,16 +268,5 @@ function EmptyState() {
         under <strong>Settings &amp; sites</strong>.
       </p>
     </section>
-  );
-}
-
-function LockIcon() {
-  return (
-    <svg width="11" height="11" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <path
-        fill="currentColor"
-        d="M8 1a3.5 3.5 0 0 0-3.5 3.5V6H4a1.5 1.5 0 0 0-1.5 1.5v6A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-6A1.5 1.5 0 0 0 12 6h-.5V4.5A3.5 3.5 0 0 0 8 1Zm2 5H6V4.5a2 2 0 1 1 4 0V6Z"
-      />
-    </svg>
   );
 }

@@ -1,4 +1,4 @@
-/** The same promise as the popup's chip: nothing shown here has left this browser. */
+/** The privacy promise at the top of the popup and the dashboard: nothing shown here has left this browser. */
 export function LocalChip() {
   return (
     <span className="local-chip" title="Your usage history is stored only in this browser">
