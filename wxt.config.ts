@@ -11,6 +11,32 @@ const demoBuild = process.env.WXT_DEMO === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  hooks: {
+    // Only the group of HTML pages (popup, options, dashboard) is split into shared chunks; content scripts
+    // and the worker are single files.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.some((e) => e.type === 'popup')) return;
+      config.build ??= {};
+      config.build.rolldownOptions ??= {};
+      // Zod and the schemas built from it get a chunk of their own. Building schemas is a large part of a
+      // page's start-up, and the popup's first render needs none of them: this keeps them out of the chunk
+      // every page loads first (components/use-sites.ts loads them beside the first read).
+      config.build.rolldownOptions.output = {
+        ...(config.build.rolldownOptions.output as object),
+        codeSplitting: {
+          groups: [
+            // First (higher priority), so the schemas' group does not pull WXT's browser shim in with it.
+            { name: 'webext', test: /node_modules[\\/](wxt|@wxt-dev|@webext-core)[\\/]/, priority: 2 },
+            {
+              name: 'schemas',
+              test: /node_modules[\\/]zod[\\/]|utils[\\/](zod|messages|records|sites-store)\.ts$/,
+              priority: 1,
+            },
+          ],
+        },
+      };
+    },
+  },
   // The demo build (production-minified, plus the demo host) gets its own folder so it never overwrites
   // the release build: .output/chrome-mv3-demo.
   outDirTemplate: `{{browser}}-mv{{manifestVersion}}{{modeSuffix}}${demoBuild ? '-demo' : ''}`,

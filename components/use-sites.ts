@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import { browser } from '#imports';
-import { getTrackedSites, originPattern, sitesItem, type TrackedSite } from '@/utils/sites-store';
+import type { TrackedSite } from '@/utils/sites-store';
+import { originPattern } from '@/utils/sites';
+
+// The site list is validated with Zod. Building those schemas is a large share of a page's start-up, so the
+// popup loads them beside its first IndexedDB read instead of before its first render.
+const siteStore = () => import('@/utils/sites-store');
 
 export interface SiteView extends TrackedSite {
   /** Judged by the browser's own permission state, never by registration. */
@@ -17,7 +22,10 @@ export function useSites(): SiteView[] | undefined {
       if (alive) setSites(views);
     };
     void load();
-    const unwatch = sitesItem.watch(() => void load());
+    let unwatch = () => {};
+    void siteStore().then(({ sitesItem }) => {
+      if (alive) unwatch = sitesItem.watch(() => void load());
+    });
     const onChange = () => void load();
     browser.permissions.onAdded.addListener(onChange);
     browser.permissions.onRemoved.addListener(onChange);
@@ -36,7 +44,7 @@ export function useSites(): SiteView[] | undefined {
 }
 
 async function readSiteViews(): Promise<SiteView[]> {
-  const list = await getTrackedSites();
+  const list = await (await siteStore()).getTrackedSites();
   return Promise.all(
     list.map(async (s) => ({
       ...s,

@@ -156,16 +156,3 @@ export const Task = z.strictObject({
   ...Rollup.shape,
 });
 export type Task = z.infer<typeof Task>;
-
-export const emptyRollup = (): Rollup => ({
-  inputTokens: 0,
-  outputTokens: 0,
-  exactTokens: 0,
-  turns: 0,
-  backgroundTokens: 0,
-  backgroundTurns: 0,
-  costUsd: 0,
-  unpricedTokens: 0,
-  retryTurns: 0,
-  retryTokens: 0,
-});

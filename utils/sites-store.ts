@@ -54,8 +54,5 @@ export function parseSiteInput(input: string): { ok: true; origin: string } | { 
   return { ok: true, origin: url.origin };
 }
 
-/** The match pattern that grants or registers exactly one origin (any path). */
-export const originPattern = (origin: string) => `${origin}/*`;
-
 /** A friendly default name: the host without "www.". */
 export const defaultSiteName = (origin: string) => new URL(origin).host.replace(/^www\./, '');

@@ -28,6 +28,9 @@ export function originMatches(origin: string, patterns: readonly string[]): bool
   });
 }
 
+/** The match pattern that grants or registers exactly one origin (any path). */
+export const originPattern = (origin: string) => `${origin}/*`;
+
 /** A short human label for a site origin: the host, with the port when it has one. */
 export function siteLabel(origin: string): string {
   try {

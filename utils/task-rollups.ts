@@ -3,7 +3,21 @@
  * the totals a task shows are built the same way whether its turns arrived live or were grouped later.
  */
 import { dayOf } from './day';
-import { emptyRollup, type Conversation, type Rollup, type Task, type Turn } from './records';
+import type { Conversation, Rollup, Task, Turn } from './records';
+
+/** Zero totals (here rather than beside the schemas, so pages can use it without loading Zod). */
+export const emptyRollup = (): Rollup => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  exactTokens: 0,
+  turns: 0,
+  backgroundTokens: 0,
+  backgroundTurns: 0,
+  costUsd: 0,
+  unpricedTokens: 0,
+  retryTurns: 0,
+  retryTokens: 0,
+});
 
 /**
  * The conversation a turn belongs to: its agent run when the traffic names one (an agent console shows many

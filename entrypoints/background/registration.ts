@@ -5,8 +5,8 @@
  * taken as a sign of access: `permissions.contains` is. See ../shared/docs/permission-flow.md.
  */
 import { browser, type Browser } from '#imports';
-import { HOOK_JS, RELAY_JS } from '@/utils/sites';
-import { getTrackedSites, originPattern, sitesItem } from '@/utils/sites-store';
+import { getTrackedSites, sitesItem } from '@/utils/sites-store';
+import { HOOK_JS, RELAY_JS, originPattern } from '@/utils/sites';
 
 const OWN_ID = /^tw-(hook|relay)@/; // never touch ids we don't own (WXT dev registers 'wxt:*')
 

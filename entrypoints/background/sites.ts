@@ -5,7 +5,8 @@
 import { browser } from '#imports';
 import type { UiMessage } from '@/utils/ui-messages';
 import { isBuiltInOrigin } from '@/utils/builtin-sites';
-import { defaultSiteName, getTrackedSites, originPattern, saveTrackedSites } from '@/utils/sites-store';
+import { defaultSiteName, getTrackedSites, saveTrackedSites } from '@/utils/sites-store';
+import { originPattern } from '@/utils/sites';
 import { hasAccess, syncRegistrations } from './registration';
 
 type Result = { ok: true } | { ok: false; error: string; final: true };

@@ -5,7 +5,8 @@
  */
 import type { TokenwiseDB } from '@/utils/db';
 import { dayOf } from '@/utils/day';
-import { emptyRollup, type Conversation, type Outcome, type Task } from '@/utils/records';
+import type { Conversation, Outcome, Task } from '@/utils/records';
+import { emptyRollup } from '@/utils/task-rollups';
 import { applyRollup, autoTaskId, newAutoTask } from '@/utils/task-rollups';
 
 /** The manual task new conversations join, if the user has one running. */

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { TokenwiseDB } from '@/utils/db';
 import type { DailyTotal, Task } from '@/utils/records';
@@ -27,11 +27,12 @@ export function Breakdowns({
 }) {
   const sites = useMemo(() => topSlices(bySite(daily, range), TOP), [daily, range]);
   const kinds = useMemo(() => byKind(tasks, range), [tasks, range]);
-  // Models are only on the turns: the one read that grows with every call, so it has its own query and
-  // never holds up the rest of the page.
+  // Models are only on the turns: the one read that grows with every call, so it has its own query, started
+  // once the rest of the page has been drawn (its card says "loading" until then).
+  const drawn = useAfterFirstPaint();
   const models = useLiveQuery(
-    async () => topSlices(byModel(await loadRangeTurns(db, range)), TOP),
-    [db, range.from, range.to],
+    async () => (drawn ? topSlices(byModel(await loadRangeTurns(db, range)), TOP) : undefined),
+    [db, drawn, range.from, range.to],
   );
   return (
     <section className="breakdowns" aria-label="Where the tokens went">
@@ -40,4 +41,19 @@ export function Breakdowns({
       <BreakdownCard title="By kind of task" testId="breakdown-kind" slices={kinds} palette={palette} />
     </section>
   );
+}
+
+/** False until the browser has painted the first frame with this component on screen. */
+function useAfterFirstPaint(): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A task queued from inside an animation frame runs after that frame is painted.
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return painted;
 }

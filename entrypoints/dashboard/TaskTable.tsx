@@ -16,7 +16,11 @@ import { TaskFilters } from './TaskFilters';
 import { TaskRow } from './TaskRow';
 import { useBackground } from './use-background';
 
-/** Rows drawn at a time: a year can hold tens of thousands of tasks, and nobody reads past a few hundred. */
+/**
+ * Rows drawn first, then per "Show more": a year can hold tens of thousands of tasks, and nobody reads past a
+ * few hundred. The first page only has to fill the screen; drawing more holds up the whole page's first view.
+ */
+export const FIRST_PAGE = 50;
 export const PAGE_SIZE = 200;
 
 const COLUMNS: readonly { key: SortKey; label: string; className?: string }[] = [
@@ -57,7 +61,7 @@ export function TaskTable({
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   // How many rows are drawn, for one search/filter/sort: a new one starts again from the top.
-  const [page, setPage] = useState({ view: '', limit: PAGE_SIZE });
+  const [page, setPage] = useState({ view: '', limit: FIRST_PAGE });
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [status, setStatus] = useState<string>();
   const { send, error } = useBackground();
@@ -70,7 +74,7 @@ export function TaskTable({
     [rows, deferredQuery, filter, now, sort],
   );
   const view = `${deferredQuery}\n${filter}\n${sort.key}\n${sort.dir}`;
-  const limit = page.view === view ? page.limit : PAGE_SIZE;
+  const limit = page.view === view ? page.limit : FIRST_PAGE;
   const visible = shown.slice(0, limit);
 
   useEffect(() => {

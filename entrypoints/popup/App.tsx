@@ -114,8 +114,11 @@ export function App() {
       if (!r.ok) setMarked((m) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== id)));
     });
   };
-  const trend = useLiveQuery(loadTrend, []);
-  const runs = useLiveQuery(loadRuns, []);
+  // The trend and the week's agent runs wait until the figures are on screen: read together with them, they
+  // compete for the same IndexedDB connection and main thread and delay the first render.
+  const shown = data !== undefined;
+  const trend = useLiveQuery(() => (shown ? loadTrend() : undefined), [shown]);
+  const runs = useLiveQuery(() => (shown ? loadRuns() : undefined), [shown]);
   const sites = useSites();
   const palette = useThemePalette();
   if (!data) return <main className="popup" aria-busy="true" />;

@@ -3,7 +3,8 @@
  * included), tokens per completed task, what needs an outcome, suggestions, spend that led nowhere, trends.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyRollup, type DailyTotal, type Task } from '@/utils/records';
+import { type DailyTotal, type Task } from '@/utils/records';
+import { emptyRollup } from '@/utils/task-rollups';
 import {
   addDays,
   growingContexts,

@@ -5,7 +5,8 @@
  * completed, estimates marked ≈, costs only when known, and titles that cannot break out of the Markdown.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyRollup, type DailyTotal, type Task } from '@/utils/records';
+import { type DailyTotal, type Task } from '@/utils/records';
+import { emptyRollup } from '@/utils/task-rollups';
 import {
   escapeMarkdown,
   formatUsdCents,

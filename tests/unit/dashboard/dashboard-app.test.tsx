@@ -8,7 +8,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { App } from '@/entrypoints/dashboard/App';
 import type { TokenwiseDB } from '@/utils/db';
 import { dayOf } from '@/utils/day';
-import { emptyRollup, type Task } from '@/utils/records';
+import { type Task } from '@/utils/records';
+import { emptyRollup } from '@/utils/task-rollups';
 import { freshDb } from '../helpers';
 import { daily, HOUR, task, turn } from './fixtures';
 
@@ -151,6 +152,22 @@ describe('task table', () => {
     await click($('input[type="checkbox"]', row('t|report')));
     await click($('[data-testid="merge"]'));
     expect(sent).toEqual([{ type: 'merge-tasks', into: 't|report', from: ['t|api'] }]);
+  });
+
+  it('draws the first 50 rows, and more on request, saying how many are left', async () => {
+    await db.tasks.bulkPut(
+      Array.from({ length: 300 }, (_, i) => seeded({ id: `t|many${i}`, title: `Task ${i}`, hoursAgo: 5 + i / 10 })),
+    );
+    await render();
+    expect(rowIds()).toHaveLength(50);
+    expect(rowIds().slice(0, 3)).toEqual(['t|report', 't|bug', 't|api']);
+    expect($('[data-testid="show-more"]')!.textContent).toBe('Show 200 more of 253');
+    await click($('[data-testid="show-more"]'));
+    expect(rowIds()).toHaveLength(250);
+    expect($('[data-testid="show-more"]')!.textContent).toBe('Show 53 more of 53');
+    await click($('[data-testid="show-more"]'));
+    expect(rowIds()).toHaveLength(303);
+    expect($('[data-testid="show-more"]')).toBeNull();
   });
 
   it('follows the range in the address', async () => {

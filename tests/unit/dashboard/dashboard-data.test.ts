@@ -9,7 +9,8 @@ import {
 } from '@/entrypoints/dashboard/dashboard-data';
 import { rangeOf, type RangeId } from '@/entrypoints/dashboard/ranges';
 import type { TokenwiseDB } from '@/utils/db';
-import { emptyRollup, type Conversation } from '@/utils/records';
+import { type Conversation } from '@/utils/records';
+import { emptyRollup } from '@/utils/task-rollups';
 import { addDays } from '@/utils/task-metrics';
 import { freshDb } from '../helpers';
 import { daily, HOUR, NOW, task, turn } from './fixtures';

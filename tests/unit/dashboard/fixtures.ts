@@ -1,5 +1,6 @@
 /** Rows for the dashboard tests: a task or daily total with everything a test does not care about filled in. */
-import { emptyRollup, type DailyTotal, type Task, type Turn } from '@/utils/records';
+import { type DailyTotal, type Task, type Turn } from '@/utils/records';
+import { emptyRollup } from '@/utils/task-rollups';
 
 /** Wednesday 25 Nov 2026, 15:00 local (the tests run in Europe/Berlin). */
 export const NOW = new Date(2026, 10, 25, 15, 0).getTime();
