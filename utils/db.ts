@@ -3,7 +3,7 @@
  * Every version stays here in order, each with a line saying what changed and why.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { Conversation, DailyTotal, SiteHealth, Task, Turn } from './records';
+import type { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
 import { groupTurnsIntoTasks } from './upgrades';
 
 export const DB_NAME = 'tokenwise';
@@ -14,6 +14,7 @@ export class TokenwiseDB extends Dexie {
   health!: EntityTable<SiteHealth, 'site'>;
   conversations!: EntityTable<Conversation, 'id'>;
   tasks!: EntityTable<Task, 'id'>;
+  texts!: EntityTable<TurnText, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -38,6 +39,11 @@ export class TokenwiseDB extends Dexie {
         tasks: 'id, day, lastAt, outcome, kind, [outcome+day]',
       })
       .upgrade(groupTurnsIntoTasks);
+    // v4: prompt and reply text, for sites where the person opted in, in a table of its own (by site, so
+    // turning a site's text off deletes its texts; by day, for retention). New table: no upgrade function.
+    this.version(4).stores({
+      texts: 'id, site, day',
+    });
   }
 }
 

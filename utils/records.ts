@@ -38,6 +38,25 @@ export const Turn = z.strictObject({
 export type Turn = z.infer<typeof Turn>;
 
 /**
+ * Prompt and reply text of one turn: only for a site where the person turned text storage on, and only
+ * after the redactor (utils/redact.ts) removed secrets. Kept apart from turns so nothing that reads counts
+ * ever loads text, and so turning the setting off can delete it all at once. `id` is the turn's id.
+ */
+export const TurnText = z.strictObject({
+  id: z.string(),
+  site: Origin,
+  day: Day,
+  at: z.number(),
+  /** What the person sent (the last user message of the request), redacted. */
+  prompt: z.optional(z.string()),
+  /** The reply as it streamed to the page, redacted. */
+  reply: z.optional(z.string()),
+  /** How many things the redactor removed, by kind (api-key, bearer-token, url-password, email, card-number). */
+  redactions: z.record(z.string(), z.int()),
+});
+export type TurnText = z.infer<typeof TurnText>;
+
+/**
  * Per-day, per-site, per-provenance totals, kept up to date in the same transaction as every turn
  * write, so views cost O(days) rather than O(turns). `id` is `<day>|<site>|<source>`.
  */

@@ -9,6 +9,7 @@ import { SiteFact } from '@/utils/messages';
 import { readOutbox } from '@/utils/outbox';
 import { getDb } from '@/utils/db';
 import { ingestFacts, recordHealth } from './ingest';
+import { applyPrivacy, currentSettings } from './privacy-gate';
 import { refreshBadge } from './badge';
 
 export const DRAIN_ALARM = 'tokenwise:drain-outbox';
@@ -40,7 +41,7 @@ async function drainOnce(): Promise<number> {
       }
     }
     if (valid.length > 0) {
-      const r = await ingestFacts(db, valid);
+      const r = await ingestFacts(db, applyPrivacy(valid, await currentSettings()));
       stored += r.added + r.updated;
     }
     // Only after the transaction committed, and only entries still as they were read: a live relay may

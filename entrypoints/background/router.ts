@@ -15,6 +15,7 @@ import { handleSiteMessage } from './sites';
 import { handleTaskMessage, isTaskMessage } from './task-messages';
 import { recordCopy } from './tasks';
 import { noteTabConversations } from './tab-signals';
+import { applyPrivacy, currentSettings, refusalFor } from './privacy-gate';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -37,7 +38,7 @@ const invalid = (error: string): Ack & { final: true } => ({ ok: false, error, f
 
 export async function handleMessage(msg: unknown, sender: Sender): Promise<Ack & { final?: boolean }> {
   const origin = contentScriptOrigin(sender);
-  if (origin) return handleContentMessage(msg, origin, sender.tab?.id);
+  if (origin) return handleContentMessage(msg, origin, sender.tab);
   if (isExtensionPage(sender)) return handleUiMessage(msg);
   return invalid('unknown sender');
 }
@@ -45,8 +46,9 @@ export async function handleMessage(msg: unknown, sender: Sender): Promise<Ack &
 async function handleContentMessage(
   raw: unknown,
   origin: string,
-  tabId: number | undefined,
+  tab: Sender['tab'],
 ): Promise<Ack & { final?: boolean }> {
+  const tabId = tab?.id;
   const parsed = ContentMessage.safeParse(raw);
   const db = getDb();
   if (!parsed.success) {
@@ -62,7 +64,9 @@ async function handleContentMessage(
         await recordHealth(db, origin, { unrecognised: 0, rejected: msg.facts.length });
         return invalid('site mismatch');
       }
-      const result = await ingestFacts(db, msg.facts);
+      // Not recorded, by the person's choice: acknowledged (so the relay lets go of it), never stored.
+      if (await refusalFor(tab)) return { ok: true, stored: 0 };
+      const result = await ingestFacts(db, applyPrivacy(msg.facts, await currentSettings()));
       void refreshBadge().catch(() => {});
       if (tabId !== undefined && tabId >= 0) {
         const ids = msg.facts.flatMap((f) => (f.conv && !f.fact.runId ? [`${f.site}|p:${f.conv}`] : []));
