@@ -1,6 +1,9 @@
 import { browser } from '#imports';
 import { refreshBadge } from './badge';
 import { DRAIN_ALARM } from './outbox-drain';
+import { parseSettings, settingsItem } from '@/utils/settings';
+
+const PAUSE_END_ALARM = 'tokenwise:pause-end';
 
 /**
  * Keeps the badge right across worker starts and day changes. The minute alarm that drains the outbox
@@ -8,7 +11,15 @@ import { DRAIN_ALARM } from './outbox-drain';
  */
 export function setupBadge(): void {
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === DRAIN_ALARM) void refreshBadge().catch(() => {});
+    if (alarm.name === DRAIN_ALARM || alarm.name === PAUSE_END_ALARM) void refreshBadge().catch(() => {});
+  });
+  // A pause shows at once, and its end too (an alarm at the time it ends).
+  settingsItem.watch((value) => {
+    const { pause } = parseSettings(value);
+    void browser.alarms.clear(PAUSE_END_ALARM).then(() => {
+      if (pause?.until) void browser.alarms.create(PAUSE_END_ALARM, { when: pause.until + 500 });
+    });
+    void refreshBadge().catch(() => {});
   });
   void refreshBadge().catch(() => {});
 }

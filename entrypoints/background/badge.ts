@@ -7,6 +7,18 @@ import { getDb } from '@/utils/db';
 import { dayOf } from '@/utils/day';
 import { formatTokensShort } from '@/utils/format';
 import { summariseOutcomes, windowRange } from '@/utils/task-metrics';
+import { isPaused } from '@/utils/settings';
+import { currentSettings } from './privacy-gate';
+
+/** "paused until 14:30", "paused until tomorrow", "paused until you resume". */
+export function pauseText(until: number | null, now = Date.now()): string {
+  if (until === null) return 'tracking paused until you resume it';
+  const time = new Date(until).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const sameDay = new Date(until).toDateString() === new Date(now).toDateString();
+  return sameDay
+    ? `tracking paused until ${time}`
+    : `tracking paused until ${new Date(until).toLocaleDateString()} ${time}`;
+}
 
 /** This week's tasks (read by their day index): tokens per completed task and tasks ready to be marked. */
 export async function weekOutcomes(now = Date.now()) {
@@ -29,8 +41,15 @@ export async function todayTotals(now = Date.now()) {
 }
 
 export async function refreshBadge(now = Date.now()): Promise<void> {
-  const [t, w] = await Promise.all([todayTotals(now), weekOutcomes(now)]);
+  const [t, w, settings] = await Promise.all([todayTotals(now), weekOutcomes(now), currentSettings()]);
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  if (isPaused(settings, now)) {
+    // While paused the badge says so, and nothing else: a count beside "paused" would read as still counting.
+    await action.setBadgeText({ text: 'off' });
+    await action.setBadgeBackgroundColor({ color: '#868e96' });
+    await action.setTitle({ title: `Tokenwise — ${pauseText(settings.pause!.until)}` });
+    return;
+  }
   await action.setBadgeText({ text: t.total > 0 ? formatTokensShort(t.total) : '' });
   await action.setBadgeBackgroundColor({ color: '#3b5bdb' });
   const title =

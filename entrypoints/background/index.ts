@@ -6,6 +6,7 @@ import { setupOutboxDrain } from './outbox-drain';
 import { setupBadge } from './badge-setup';
 import { setupRegistration } from './registration';
 import { setupTabSignals } from './tab-signals';
+import { setupRetention } from './retention';
 
 export default defineBackground(() => {
   setupRouter();
@@ -13,4 +14,5 @@ export default defineBackground(() => {
   setupBadge();
   setupRegistration();
   setupTabSignals();
+  setupRetention();
 });

@@ -25,9 +25,10 @@ export function currentSettings(): Promise<PrivacySettings> {
   return cached;
 }
 
-/** Forgets the cached settings (tests; the watch keeps it current otherwise). */
+/** Forgets the cached settings and the watch (tests reset the fake browser's listeners between cases). */
 export function resetSettingsCache(): void {
   cached = undefined;
+  watching = false;
 }
 
 /** Why facts from this sender are not recorded at all right now, if they are not. */
