@@ -24,8 +24,8 @@ export const DEFAULT_SITE_PRIVACY: SitePrivacy = { storeText: false, keepTitles:
 
 /** Tracking paused for every site: until a time, or (until null) until the person resumes it. */
 export const Pause = z.strictObject({
-  since: z.number(),
-  until: z.nullable(z.number()),
+  since: z.number().check(z.describe('When the pause began (ms since 1970).')),
+  until: z.nullable(z.number()).check(z.describe('When it ends by itself; none: when you resume.')),
 });
 export type Pause = z.infer<typeof Pause>;
 

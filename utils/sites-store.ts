@@ -10,11 +10,11 @@ export const SiteKind = z.enum(['chat', 'agent']);
 export type SiteKind = z.infer<typeof SiteKind>;
 
 export const TrackedSite = z.strictObject({
-  origin: Origin,
-  name: z.string().check(z.minLength(1), z.maxLength(80)),
-  kind: SiteKind,
-  paused: z.boolean(),
-  addedAt: z.number(),
+  origin: Origin.check(z.describe('The address of the tool (scheme, host and port).')),
+  name: z.string().check(z.minLength(1), z.maxLength(80), z.describe('The name you gave it.')),
+  kind: SiteKind.check(z.describe('Chat or agent tool: what its conversations become (chat tasks or agent runs).')),
+  paused: z.boolean().check(z.describe('Tracking switched off for this site.')),
+  addedAt: z.number().check(z.describe('When you added it (ms since 1970).')),
 });
 export type TrackedSite = z.infer<typeof TrackedSite>;
 

@@ -1,4 +1,5 @@
 import { SiteList } from './SiteList';
+import { PrivacySettings } from './PrivacySettings';
 
 export function App() {
   return (
@@ -10,6 +11,7 @@ export function App() {
         </p>
       </header>
       <SiteList />
+      <PrivacySettings />
     </main>
   );
 }

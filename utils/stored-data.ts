@@ -1,0 +1,130 @@
+/**
+ * Everything Tokenwise stores, named with the very Zod schemas that type and validate it, so the "What
+ * Tokenwise stores" page is generated from the code and cannot drift from it (a test checks that every
+ * database table is listed and every field described).
+ */
+import { z } from './zod';
+import { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
+import { PrivacySettings } from './settings';
+import { TrackedSite } from './sites-store';
+
+export interface StoredThing {
+  /** Where it lives in the browser. */
+  place: 'IndexedDB' | 'extension storage';
+  name: string;
+  what: string;
+  /** Its schema; absent for an item whose fields are another's (listed above it). */
+  schema?: z.ZodMiniType;
+}
+
+export const STORED: readonly StoredThing[] = [
+  { place: 'IndexedDB', name: 'turns', what: 'One row per AI call: counts, model, timing. No text.', schema: Turn },
+  {
+    place: 'IndexedDB',
+    name: 'daily',
+    what: 'Totals per day, site and kind of count, kept so views stay fast.',
+    schema: DailyTotal,
+  },
+  {
+    place: 'IndexedDB',
+    name: 'conversations',
+    what: 'One row per conversation (a page address, kept as a hash) or agent run, with its totals.',
+    schema: Conversation,
+  },
+  {
+    place: 'IndexedDB',
+    name: 'tasks',
+    what: 'Your tasks: their title, outcome, note, signals and totals.',
+    schema: Task,
+  },
+  {
+    place: 'IndexedDB',
+    name: 'texts',
+    what: 'Prompt and reply text: only for sites where you turned it on, after redaction. Empty by default.',
+    schema: TurnText,
+  },
+  {
+    place: 'IndexedDB',
+    name: 'health',
+    what: 'Per site: whether its traffic is still recognised, and what could not be read.',
+    schema: SiteHealth,
+  },
+  { place: 'extension storage', name: 'settings', what: 'Your privacy choices.', schema: PrivacySettings },
+  { place: 'extension storage', name: 'sites', what: 'The AI tools you added.', schema: TrackedSite },
+  {
+    place: 'extension storage',
+    name: 'outbox:…',
+    what:
+      'A count on its way to the turns table, usually for less than a second (kept if the browser closes first): ' +
+      'the fields of a turn, with the conversation hash and page title it will be filed under.',
+  },
+];
+
+export interface StoredField {
+  /** Dotted path for nested objects (`signals.copied`). */
+  name: string;
+  type: string;
+  optional: boolean;
+  description?: string;
+}
+
+interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
+}
+
+/** The fields of one stored thing, from its JSON Schema (nested objects one level down, dotted). */
+export function fieldsOf(schema: z.ZodMiniType): StoredField[] {
+  const json = z.toJSONSchema(schema, { unrepresentable: 'any' }) as JsonSchema;
+  return fieldsOfObject(json, '');
+}
+
+function fieldsOfObject(json: JsonSchema, prefix: string): StoredField[] {
+  const required = new Set(json.required ?? []);
+  return Object.entries(json.properties ?? {}).flatMap(([key, prop]) => {
+    const name = prefix + key;
+    const field: StoredField = {
+      name,
+      type: typeName(prop),
+      optional: !required.has(key),
+      description: prop.description,
+    };
+    const inner = objectOf(prop);
+    return inner?.properties && !prefix ? [field, ...fieldsOfObject(inner, `${name}.`)] : [field];
+  });
+}
+
+const objectOf = (p: JsonSchema): JsonSchema | undefined => (p.properties ? p : p.anyOf?.find((a) => a.properties));
+
+/** A short human type: "text", "number", "yes/no", "one of: a, b", "list", "map". */
+export function typeName(p: JsonSchema): string {
+  if (p.const !== undefined) return JSON.stringify(p.const);
+  if (p.enum) return `one of: ${p.enum.join(', ')}`;
+  if (p.anyOf) {
+    const parts = p.anyOf.filter((a) => a.type !== 'null').map(typeName);
+    const nullable = p.anyOf.some((a) => a.type === 'null');
+    return parts.join(' or ') + (nullable ? ' or none' : '');
+  }
+  switch (Array.isArray(p.type) ? p.type[0] : p.type) {
+    case 'string':
+      return 'text';
+    case 'integer':
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'yes/no';
+    case 'array':
+      return 'list';
+    case 'object':
+      return p.properties ? 'group' : 'map';
+    default:
+      return 'any';
+  }
+}
