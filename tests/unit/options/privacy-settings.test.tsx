@@ -34,7 +34,9 @@ beforeEach(async () => {
   document.body.append(container);
   root = createRoot(container);
   await act(async () => root.render(<PrivacySettings />));
-  await settle();
+  // The site list and the database are read asynchronously: wait for the site's row (not a fixed time).
+  for (let i = 0; i < 100 && !$('[data-testid="privacy-site"]'); i++) await settle();
+  expect($('[data-testid="privacy-site"]')).not.toBeNull();
 });
 afterEach(async () => {
   await act(async () => root.unmount());
