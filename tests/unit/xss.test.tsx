@@ -50,8 +50,8 @@ async function render(node: React.ReactNode) {
 beforeEach(async () => {
   installFakePermissions();
   vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'T', version: '1' });
-  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({ ok: true });
-  vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue([]);
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({ ok: true } as never);
+  vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue([] as never);
   const db = getDb();
   await Promise.all(db.tables.map((t) => t.clear()));
   const now = Date.now();

@@ -28,7 +28,7 @@ async function click(sel: string) {
 beforeEach(async () => {
   installFakePermissions();
   vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'T', version: '1' });
-  vi.spyOn(fakeBrowser.extension, 'isAllowedIncognitoAccess').mockResolvedValue(false);
+  vi.spyOn(fakeBrowser.extension, 'isAllowedIncognitoAccess').mockResolvedValue(false as never);
   await saveTrackedSites([{ origin: SITE, name: 'Acme AI', kind: 'chat', paused: false, addedAt: 1 }]);
   container = document.createElement('div');
   document.body.append(container);
