@@ -9,31 +9,39 @@ export const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 /** One model call. `id` is `<site>|<fact key>`, deterministic, so retries and replays upsert. */
 export const Turn = z.strictObject({
-  id: z.string(),
-  site: Origin,
-  day: Day,
-  at: z.number(),
-  format: WireFormat,
-  transport: Transport,
-  model: z.optional(z.string()),
-  inputTokens: z.int(),
-  outputTokens: z.int(),
-  source: Provenance,
-  status: z.enum(['complete', 'aborted']),
-  durationMs: z.optional(z.number()),
-  firstByteMs: z.optional(z.number()),
-  apiOrigin: Origin,
-  background: z.optional(z.boolean()),
-  runId: z.optional(z.string()),
-  runStatus: z.optional(RunStatus),
-  runName: z.optional(z.string()),
-  toolCalls: z.optional(ToolCalls),
+  id: z.string().check(z.describe('Deterministic key `<site>|<fact key>`: replays and retries update the same row.')),
+  site: Origin.check(z.describe('Origin of the page the call was made from.')),
+  day: Day.check(z.describe('Local calendar day (YYYY-MM-DD) of the call.')),
+  at: z.number().check(z.describe('When the call started, in milliseconds since 1970 (UTC).')),
+  format: WireFormat.check(z.describe('Wire format the reply was read in.')),
+  transport: Transport.check(z.describe('How the page talked to the model: fetch, XHR, EventSource or WebSocket.')),
+  model: z.optional(z.string()).check(z.describe('Model name as the service reported it.')),
+  inputTokens: z.int().check(z.describe('Tokens sent to the model.')),
+  outputTokens: z.int().check(z.describe('Tokens the model produced.')),
+  source: Provenance.check(z.describe('Where the counts came from: the service (exact), a tokenizer, or an estimate.')),
+  status: z.enum(['complete', 'aborted']).check(z.describe('complete, or aborted when the reply was stopped early.')),
+  durationMs: z.optional(z.number()).check(z.describe('Milliseconds from request to the end of the reply.')),
+  firstByteMs: z.optional(z.number()).check(z.describe('Milliseconds from request to the first byte of the reply.')),
+  apiOrigin: Origin.check(z.describe('Origin of the API the page called.')),
+  background: z
+    .optional(z.boolean())
+    .check(z.describe('A background call (title, summary, agent sub-step), not one the person typed.')),
+  runId: z.optional(z.string()).check(z.describe('The agent run this call belongs to.')),
+  runStatus: z.optional(RunStatus).check(z.describe('The status the agent run reported with this call.')),
+  runName: z.optional(z.string()).check(z.describe("The agent run's name.")),
+  toolCalls: z.optional(ToolCalls).check(z.describe('Tool name → number of calls (names only, never arguments).')),
   /** The conversation (or agent run) it belongs to: `Conversation.id`. Absent on rows from before v3. */
-  conversationId: z.optional(z.string()),
+  conversationId: z
+    .optional(z.string())
+    .check(z.describe('The conversation or agent run it belongs to (Conversation.id). Absent on rows from before v3.')),
   /** API-equivalent USD at the prices of utils/prices.json when it was stored; absent when unknown. */
-  costUsd: z.optional(z.number()),
+  costUsd: z
+    .optional(z.number())
+    .check(z.describe('API-equivalent USD at the prices known when it was stored; absent when unknown.')),
   /** It re-sent the previous turn's context unchanged (a regenerate or retry; see task-rollups.ts). */
-  retry: z.optional(z.boolean()),
+  retry: z
+    .optional(z.boolean())
+    .check(z.describe("It re-sent the previous turn's context unchanged (a regenerate or retry).")),
 });
 export type Turn = z.infer<typeof Turn>;
 
@@ -43,16 +51,24 @@ export type Turn = z.infer<typeof Turn>;
  * ever loads text, and so turning the setting off can delete it all at once. `id` is the turn's id.
  */
 export const TurnText = z.strictObject({
-  id: z.string(),
-  site: Origin,
-  day: Day,
-  at: z.number(),
+  id: z.string().check(z.describe("The turn's id.")),
+  site: Origin.check(z.describe('Origin of the page.')),
+  day: Day.check(z.describe('Local calendar day (YYYY-MM-DD) of the turn.')),
+  at: z.number().check(z.describe('When the turn started, in milliseconds since 1970 (UTC).')),
   /** What the person sent (the last user message of the request), redacted. */
-  prompt: z.optional(z.string()),
+  prompt: z
+    .optional(z.string())
+    .check(z.describe('What the person sent (the last user message), with secrets removed.')),
   /** The reply as it streamed to the page, redacted. */
-  reply: z.optional(z.string()),
+  reply: z.optional(z.string()).check(z.describe('The reply as it streamed to the page, with secrets removed.')),
   /** How many things the redactor removed, by kind (api-key, bearer-token, url-password, email, card-number). */
-  redactions: z.record(z.string(), z.int()),
+  redactions: z
+    .record(z.string(), z.int())
+    .check(
+      z.describe(
+        'How many things the redactor removed, by kind (api-key, bearer-token, url-password, email, card-number).',
+      ),
+    ),
 });
 export type TurnText = z.infer<typeof TurnText>;
 
@@ -61,31 +77,37 @@ export type TurnText = z.infer<typeof TurnText>;
  * write, so views cost O(days) rather than O(turns). `id` is `<day>|<site>|<source>`.
  */
 export const DailyTotal = z.strictObject({
-  id: z.string(),
-  day: Day,
-  site: Origin,
-  source: Provenance,
-  inputTokens: z.int(),
-  outputTokens: z.int(),
-  turns: z.int(),
+  id: z.string().check(z.describe('`<day>|<site>|<source>`.')),
+  day: Day.check(z.describe('Local calendar day (YYYY-MM-DD).')),
+  site: Origin.check(z.describe('Origin of the site.')),
+  source: Provenance.check(z.describe('Provenance of the counts in this row: exact, tokenized or estimated.')),
+  inputTokens: z.int().check(z.describe('Tokens sent to models that day.')),
+  outputTokens: z.int().check(z.describe('Tokens models produced that day.')),
+  turns: z.int().check(z.describe('Model calls that day.')),
   /** Of the above, what went to background calls (titles, summaries, agent sub-steps). */
-  backgroundTokens: z.optional(z.int()),
-  backgroundTurns: z.optional(z.int()),
+  backgroundTokens: z
+    .optional(z.int())
+    .check(z.describe('Of the tokens, those of background calls (titles, summaries, agent sub-steps).')),
+  backgroundTurns: z.optional(z.int()).check(z.describe('Of the calls, the background ones.')),
   /** API-equivalent USD of the priced turns, and tokens of turns with no known price. */
-  costUsd: z.optional(z.number()),
-  unpricedTokens: z.optional(z.int()),
+  costUsd: z.optional(z.number()).check(z.describe('API-equivalent USD of the priced calls.')),
+  unpricedTokens: z.optional(z.int()).check(z.describe('Tokens of calls with no known price.')),
 });
 export type DailyTotal = z.infer<typeof DailyTotal>;
 
 /** What the pipeline knows about each site's traffic: never a silent zero. */
 export const SiteHealth = z.strictObject({
-  site: Origin,
-  lastRecognisedAt: z.optional(z.number()),
-  lastUnrecognisedAt: z.optional(z.number()),
-  lastUnrecognisedType: z.optional(z.string()),
-  unrecognised: z.int(),
+  site: Origin.check(z.describe('Origin of the site.')),
+  lastRecognisedAt: z
+    .optional(z.number())
+    .check(z.describe('When model traffic was last recognised there (ms since 1970).')),
+  lastUnrecognisedAt: z
+    .optional(z.number())
+    .check(z.describe('When traffic was last seen there that nothing could read (ms since 1970).')),
+  lastUnrecognisedType: z.optional(z.string()).check(z.describe('Content type of that unrecognised traffic.')),
+  unrecognised: z.int().check(z.describe('How many responses were seen that nothing could read.')),
   /** Page messages or deliveries that failed validation or a rate limit. */
-  rejected: z.int(),
+  rejected: z.int().check(z.describe('Page messages or deliveries that failed validation or a rate limit.')),
 });
 export type SiteHealth = z.infer<typeof SiteHealth>;
 
@@ -99,30 +121,30 @@ export type TaskKind = z.infer<typeof TaskKind>;
 
 /** Token and cost totals kept on conversations and tasks, updated in the same transaction as their turns. */
 export const Rollup = z.strictObject({
-  inputTokens: z.int(),
-  outputTokens: z.int(),
+  inputTokens: z.int().check(z.describe('Tokens sent to models.')),
+  outputTokens: z.int().check(z.describe('Tokens models produced.')),
   /** Of input + output, what came from the service's own usage figures (the rest is estimated/tokenized). */
-  exactTokens: z.int(),
-  turns: z.int(),
-  backgroundTokens: z.int(),
-  backgroundTurns: z.int(),
+  exactTokens: z.int().check(z.describe("Of input + output, the tokens from the service's own usage figures.")),
+  turns: z.int().check(z.describe('Model calls.')),
+  backgroundTokens: z.int().check(z.describe('Tokens of background calls (titles, summaries, agent sub-steps).')),
+  backgroundTurns: z.int().check(z.describe('Background calls.')),
   /** API-equivalent USD of the priced turns (utils/cost.ts), and the tokens of turns no price was known for. */
-  costUsd: z.number(),
-  unpricedTokens: z.int(),
+  costUsd: z.number().check(z.describe('API-equivalent USD of the priced calls.')),
+  unpricedTokens: z.int().check(z.describe('Tokens of calls with no known price.')),
   /** Turns that re-sent the previous turn's context unchanged (regenerate / retry), and their tokens. */
-  retryTurns: z.int(),
-  retryTokens: z.int(),
+  retryTurns: z.int().check(z.describe('Calls that re-sent the previous context unchanged (regenerate / retry).')),
+  retryTokens: z.int().check(z.describe('Tokens of those retries.')),
 });
 export type Rollup = z.infer<typeof Rollup>;
 
 /** Hints that suggest an outcome; the user decides. */
 export const Signals = z.strictObject({
   /** The user copied text from the page (a reply, a code block) this many times. */
-  copied: z.optional(z.int()),
+  copied: z.optional(z.int()).check(z.describe('How many times the person copied text from the page.')),
   /** The latest status an agent run reported. */
-  runStatus: z.optional(RunStatus),
+  runStatus: z.optional(RunStatus).check(z.describe('The latest status an agent run reported.')),
   /** When the tab it was open in was closed. */
-  closedAt: z.optional(z.number()),
+  closedAt: z.optional(z.number()).check(z.describe('When the tab it was open in was closed (ms since 1970).')),
 });
 export type Signals = z.infer<typeof Signals>;
 
@@ -131,19 +153,21 @@ export type Signals = z.infer<typeof Signals>;
  * be moved to another. `id` is `<site>|p:<hash of the page path>` or `<site>|run:<run id>`.
  */
 export const Conversation = z.strictObject({
-  id: z.string(),
-  site: Origin,
-  kind: z.enum(['chat', 'agent']),
-  taskId: z.string(),
+  id: z.string().check(z.describe('`<site>|p:<hash of the page path>` or `<site>|run:<run id>`.')),
+  site: Origin.check(z.describe('Origin of the site.')),
+  kind: z.enum(['chat', 'agent']).check(z.describe('chat (a page address) or agent (an agent run).')),
+  taskId: z.string().check(z.describe('The task it belongs to (Task.id).')),
   /** The page's title for it (or the run's name); absent when titles are turned off for the site. */
-  title: z.optional(z.string()),
-  firstAt: z.number(),
-  lastAt: z.number(),
+  title: z
+    .optional(z.string())
+    .check(z.describe("The page's title (or the run's name); absent when titles are off for the site.")),
+  firstAt: z.number().check(z.describe('Its first model call (ms since 1970).')),
+  lastAt: z.number().check(z.describe('Its latest model call (ms since 1970).')),
   /** Input tokens of its latest user turn: the next turn sending the same again is a retry. */
-  lastInputTokens: z.optional(z.int()),
+  lastInputTokens: z.optional(z.int()).check(z.describe('Input tokens of its latest user turn.')),
   /** Largest input of any turn: a context that keeps growing shows here. */
-  maxInputTokens: z.optional(z.int()),
-  signals: Signals,
+  maxInputTokens: z.optional(z.int()).check(z.describe('Largest input of any of its turns.')),
+  signals: Signals.check(z.describe('Hints that suggest an outcome.')),
   ...Rollup.shape,
 });
 export type Conversation = z.infer<typeof Conversation>;
@@ -154,24 +178,32 @@ export type Conversation = z.infer<typeof Conversation>;
  * again with the same value changes nothing.
  */
 export const Task = z.strictObject({
-  id: z.string(),
-  kind: TaskKind,
+  id: z
+    .string()
+    .check(z.describe('`t|<conversation id>` for automatic tasks, `m|<start time>` for ones the person started.')),
+  kind: TaskKind.check(z.describe('chat, agent, or manual (started by the person).')),
   /** The site of its first conversation; manual tasks may span sites. */
-  site: z.optional(Origin),
-  title: z.optional(z.string()),
+  site: z.optional(Origin).check(z.describe('The site of its first conversation.')),
+  title: z.optional(z.string()).check(z.describe('Its title.')),
   /** Where the title came from: the page, an agent run's name, or the user's own words. */
-  titleSource: z.optional(z.enum(['page', 'run', 'user'])),
-  createdAt: z.number(),
-  lastAt: z.number(),
+  titleSource: z
+    .optional(z.enum(['page', 'run', 'user']))
+    .check(z.describe("Where the title came from: the page, an agent run's name, or the person.")),
+  createdAt: z.number().check(z.describe('When it started (ms since 1970).')),
+  lastAt: z.number().check(z.describe('Its latest activity (ms since 1970).')),
   /** Local day of `lastAt`, indexed: views read tasks by the days they were active. */
-  day: Day,
-  outcome: z.optional(Outcome),
-  outcomeAt: z.optional(z.number()),
-  note: z.optional(z.string().check(z.maxLength(200))),
+  day: Day.check(z.describe('Local day (YYYY-MM-DD) of its latest activity.')),
+  outcome: z
+    .optional(Outcome)
+    .check(z.describe("What became of it, in the person's judgement: done, partial or abandoned.")),
+  outcomeAt: z.optional(z.number()).check(z.describe('When the outcome was marked (ms since 1970).')),
+  note: z
+    .optional(z.string().check(z.maxLength(200)))
+    .check(z.describe("The person's note on the outcome (at most 200 characters).")),
   /** Manual tasks: when the user ended it (no new conversations join it after). */
-  endedAt: z.optional(z.number()),
-  conversations: z.int(),
-  signals: Signals,
+  endedAt: z.optional(z.number()).check(z.describe('Manual tasks: when the person ended it.')),
+  conversations: z.int().check(z.describe('How many conversations belong to it.')),
+  signals: Signals.check(z.describe('Hints that suggest an outcome.')),
   ...Rollup.shape,
 });
 export type Task = z.infer<typeof Task>;
