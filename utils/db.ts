@@ -2,11 +2,65 @@
  * The Dexie database. Only the background writes; extension pages read (same origin).
  * Every version stays here in order, each with a line saying what changed and why.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
 import { groupTurnsIntoTasks } from './upgrades';
+import { trackOpen } from './db-status';
 
 export const DB_NAME = 'tokenwise';
+
+/** The schema version this build opens (the last `db.version(n)` below). */
+export const CURRENT_VERSION = 4;
+
+/**
+ * The upgrade functions the versions below run, by name. Production always uses `UPGRADERS`; tests pass a
+ * throwing one to prove a failed upgrade leaves the database as it was (reliability test 14).
+ */
+export interface Upgraders {
+  groupTurnsIntoTasks: (tx: Transaction) => Promise<void> | void;
+}
+export const UPGRADERS: Upgraders = { groupTurnsIntoTasks };
+
+/**
+ * Declares the schema versions 1..`upTo` on a Dexie instance. TokenwiseDB declares all of them; tests
+ * declare an older prefix to create a database exactly as an earlier release left it (tests/fixtures/db).
+ */
+export function declareVersions(db: Dexie, upTo = CURRENT_VERSION, upgraders: Upgraders = UPGRADERS): void {
+  // v1: turns keyed by <site>|<fact key> for idempotent upserts; per-day rollups; per-site health.
+  db.version(1).stores({
+    turns: 'id, [site+day], day, at',
+    daily: 'id, day, site',
+    health: 'site',
+  });
+  if (upTo < 2) return;
+  // v2: index agent runs by day. Rows without a runId are left out of a compound index, so the popup's
+  // "Agent runs" reads only run rows. Index only: no data changes, no upgrade function needed.
+  db.version(2).stores({
+    turns: 'id, [site+day], day, at, [day+runId]',
+  });
+  if (upTo < 3) return;
+  // v3: tasks and outcomes. Conversations (a page address, or an agent run) belong to tasks and carry
+  // their own totals; turns point at their conversation. Existing turns are grouped into tasks so no
+  // history is left outside them.
+  db.version(3)
+    .stores({
+      turns: 'id, [site+day], day, at, [day+runId], conversationId',
+      conversations: 'id, taskId, [site+title], lastAt',
+      tasks: 'id, day, lastAt, outcome, kind, [outcome+day]',
+    })
+    .upgrade((tx) => upgraders.groupTurnsIntoTasks(tx));
+  if (upTo < 4) return;
+  // v4: prompt and reply text, for sites where the person opted in, in a table of its own (by site, so
+  // turning a site's text off deletes its texts; by day, for retention). New table: no upgrade function.
+  db.version(4).stores({
+    texts: 'id, site, day',
+  });
+}
+
+export interface TokenwiseDBOptions {
+  /** Test-only: replaces upgrade functions (e.g. one that throws). */
+  upgraders?: Partial<Upgraders>;
+}
 
 export class TokenwiseDB extends Dexie {
   turns!: EntityTable<Turn, 'id'>;
@@ -16,41 +70,54 @@ export class TokenwiseDB extends Dexie {
   tasks!: EntityTable<Task, 'id'>;
   texts!: EntityTable<TurnText, 'id'>;
 
-  constructor(name = DB_NAME) {
+  constructor(name = DB_NAME, options: TokenwiseDBOptions = {}) {
+    // Dexie's default `versionchange` handler closes this connection when a newer build (another context
+    // after an update) upgrades or deletes the database, so our own pages never block it (tests/unit/db-open).
     super(name);
-    // v1: turns keyed by <site>|<fact key> for idempotent upserts; per-day rollups; per-site health.
-    this.version(1).stores({
-      turns: 'id, [site+day], day, at',
-      daily: 'id, day, site',
-      health: 'site',
-    });
-    // v2: index agent runs by day. Rows without a runId are left out of a compound index, so the popup's
-    // "Agent runs" reads only run rows. Index only: no data changes, no upgrade function needed.
-    this.version(2).stores({
-      turns: 'id, [site+day], day, at, [day+runId]',
-    });
-    // v3: tasks and outcomes. Conversations (a page address, or an agent run) belong to tasks and carry
-    // their own totals; turns point at their conversation. Existing turns are grouped into tasks so no
-    // history is left outside them.
-    this.version(3)
-      .stores({
-        turns: 'id, [site+day], day, at, [day+runId], conversationId',
-        conversations: 'id, taskId, [site+title], lastAt',
-        tasks: 'id, day, lastAt, outcome, kind, [outcome+day]',
-      })
-      .upgrade(groupTurnsIntoTasks);
-    // v4: prompt and reply text, for sites where the person opted in, in a table of its own (by site, so
-    // turning a site's text off deletes its texts; by day, for retention). New table: no upgrade function.
-    this.version(4).stores({
-      texts: 'id, site, day',
-    });
+    declareVersions(this, CURRENT_VERSION, { ...UPGRADERS, ...options.upgraders });
   }
 }
 
 let instance: TokenwiseDB | undefined;
 
-/** The shared database of this extension context (opened lazily, so importing this module is free). */
+/**
+ * The shared database of this extension context (opened lazily, so importing this module is free). Its
+ * opening is watched (utils/db-status.ts) so pages can say when it is blocked or failed instead of staying
+ * blank.
+ */
 export function getDb(): TokenwiseDB {
-  instance ??= new TokenwiseDB();
+  if (!instance) {
+    instance = new TokenwiseDB();
+    trackOpen(instance);
+  }
   return instance;
+}
+
+/** What a rescue read returns: the schema version the database is at and every row of every table. */
+export interface RescuedData {
+  version: number;
+  tables: Record<string, unknown[]>;
+}
+
+/**
+ * Opens a database as it is, without declaring any version (Dexie's dynamic mode reads the stored schema), so
+ * nothing is upgraded. For export when opening with the current schema failed (a failed upgrade leaves the
+ * database at its old version with every row): the person can still take their history with them.
+ */
+export async function openForRescue(name = DB_NAME): Promise<Dexie> {
+  const db = new Dexie(name, { autoOpen: false });
+  await db.open();
+  return db;
+}
+
+/** Reads every row of every table of a database as it is (see openForRescue), then closes it. */
+export async function readForRescue(name = DB_NAME): Promise<RescuedData> {
+  const db = await openForRescue(name);
+  try {
+    const tables: Record<string, unknown[]> = {};
+    for (const t of db.tables) tables[t.name] = await t.toArray();
+    return { version: db.verno, tables };
+  } finally {
+    db.close();
+  }
 }

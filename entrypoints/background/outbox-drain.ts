@@ -11,6 +11,7 @@ import { getDb } from '@/utils/db';
 import { ingestFacts, recordHealth } from './ingest';
 import { applyPrivacy, currentSettings } from './privacy-gate';
 import { refreshBadge } from './badge';
+import { withWriteErrors } from './write-errors';
 
 export const DRAIN_ALARM = 'tokenwise:drain-outbox';
 const BATCH = 200;
@@ -41,7 +42,10 @@ async function drainOnce(): Promise<number> {
       }
     }
     if (valid.length > 0) {
-      const r = await ingestFacts(db, applyPrivacy(valid, await currentSettings()));
+      // A failed write (a full disk: QuotaExceededError) rolls the whole transaction back and leaves these
+      // entries in the outbox for the next drain; the pages say why (write-errors.ts).
+      const settings = await currentSettings();
+      const r = await withWriteErrors(() => ingestFacts(db, applyPrivacy(valid, settings)));
       stored += r.added + r.updated;
     }
     // Only after the transaction committed, and only entries still as they were read: a live relay may

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { getDb, type TokenwiseDB } from '@/utils/db';
 import { formatHash } from './hash-state';
 import { LocalChip } from '@/components/LocalChip';
+import { DbStatus } from '@/components/DbStatus';
 import { Overview } from './Overview';
 import { RangePicker } from './RangePicker';
 import type { RangeId } from './ranges';
@@ -36,6 +37,7 @@ export function App({ db = getDb() }: { db?: TokenwiseDB }) {
 
   return (
     <main className="dashboard" data-ready={ready ? 'true' : undefined} aria-busy={!ready}>
+      <DbStatus />
       <header className="dash-header">
         <div className="dash-title">
           <h1>Tokenwise</h1>
