@@ -21,6 +21,11 @@ export interface BridgeOptions {
   windowMs?: number;
 }
 
+/** Options of the hook's end: what to do with the relay's messages (its config). */
+export interface HookBridgeOptions extends BridgeOptions {
+  onMessage?: (data: unknown) => void;
+}
+
 function closeWindow(stop: () => void, options: BridgeOptions): { disconnect(): void } {
   if (options.windowMs !== undefined) {
     const timer = setTimeout(stop, options.windowMs);
@@ -31,9 +36,17 @@ function closeWindow(stop: () => void, options: BridgeOptions): { disconnect(): 
   return mo;
 }
 
-/** Isolated world: owns one end of the channel and hands the other to the hook exactly once. */
-export function openRelayBridge(onMessage: (data: unknown) => void, options: BridgeOptions = {}): void {
-  let connected = false;
+/**
+ * Isolated world: owns one end of the channel and hands the other to the hook exactly once. Returns a
+ * function that sends to the hook (its config); what is sent before the hook connects waits, and only the
+ * latest such message is kept (a config replaces the one before it).
+ */
+export function openRelayBridge(
+  onMessage: (data: unknown) => void,
+  options: BridgeOptions = {},
+): (message: unknown) => void {
+  let connected: MessagePort | undefined;
+  let waiting: { message: unknown } | undefined;
   const stop = () => {
     window.removeEventListener(EVENT, onHello, true);
     observer.disconnect();
@@ -47,9 +60,11 @@ export function openRelayBridge(onMessage: (data: unknown) => void, options: Bri
       port1.close();
       return;
     }
-    connected = true;
+    connected = port1;
     port1.onmessage = (e: MessageEvent) => onMessage(e.data);
     stop();
+    if (waiting) port1.postMessage(waiting.message);
+    waiting = undefined;
   };
   function onHello(e: Event) {
     if (e instanceof MessageEvent && e.data === HELLO) offer();
@@ -57,17 +72,25 @@ export function openRelayBridge(onMessage: (data: unknown) => void, options: Bri
   window.addEventListener(EVENT, onHello, true);
   const observer = closeWindow(stop, options);
   offer(); // succeeds at once when the hook ran first
+  return (message) => {
+    if (connected) connected.postMessage(message);
+    else waiting = { message };
+  };
 }
 
 /**
  * MAIN world: accepts one port and returns a `post` function. Messages sent before the relay connects
- * are queued (bounded), so early requests are not lost.
+ * are queued (bounded), so early requests are not lost. The relay's messages on the same private port go to
+ * `options.onMessage`.
  */
-export function openHookBridge(options: BridgeOptions = {}): (message: unknown) => void {
+export function openHookBridge(options: HookBridgeOptions = {}): (message: unknown) => void {
   let post: ((m: unknown) => void) | undefined;
   const queue: unknown[] = [];
   // Bound now, before any page script could patch MessagePort.prototype or Function.prototype.
   const portPost = MessagePort.prototype.postMessage;
+  const listen = EventTarget.prototype.addEventListener;
+  const portStart = MessagePort.prototype.start;
+  const dataOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')?.get;
   const call = Reflect.apply;
   const stop = () => {
     window.removeEventListener(EVENT, onOffer, true);
@@ -79,6 +102,11 @@ export function openHookBridge(options: BridgeOptions = {}): (message: unknown) 
     e.stopImmediatePropagation();
     const port = e.ports[0];
     post = (m) => call(portPost, port, [m]);
+    const { onMessage } = options;
+    if (onMessage && dataOf) {
+      call(listen, port, ['message', (ev: MessageEvent) => onMessage(call(dataOf, ev, []))]);
+      call(portStart, port, []);
+    }
     stop();
     for (const m of queue.splice(0)) post(m);
   }

@@ -6,6 +6,8 @@ import { setupOutboxDrain } from './outbox-drain';
 import { setupBadge } from './badge-setup';
 import { setupRegistration } from './registration';
 import { setupTabSignals } from './tab-signals';
+import { setupTextStore } from './text-store';
+import { getDb } from '@/utils/db';
 import { setupRetention } from './retention';
 
 export default defineBackground(() => {
@@ -14,5 +16,6 @@ export default defineBackground(() => {
   setupBadge();
   setupRegistration();
   setupTabSignals();
+  setupTextStore(getDb);
   setupRetention();
 });

@@ -16,6 +16,7 @@ import { handleTaskMessage, isTaskMessage } from './task-messages';
 import { recordCopy } from './tasks';
 import { noteTabConversations } from './tab-signals';
 import { applyPrivacy, currentSettings, refusalFor } from './privacy-gate';
+import { storeTurnText } from './text-store';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -81,6 +82,15 @@ async function handleContentMessage(
     case 'copied':
       if (msg.site !== origin) return invalid('site mismatch');
       return { ok: true, stored: (await recordCopy(db, origin, msg.conv)) ? 1 : 0 };
+    case 'text':
+      // Opt-in text: the site's own, never from a refused (private) window, and stored only if the
+      // person's setting says so now (text-store.ts checks it again; the content script's word is not enough).
+      if (msg.site !== origin) {
+        await recordHealth(db, origin, { unrecognised: 0, rejected: 1 });
+        return invalid('site mismatch');
+      }
+      if (await refusalFor(tab)) return { ok: true, stored: 0 };
+      return { ok: true, stored: (await storeTurnText(db, msg)) ? 1 : 0 };
     default: {
       const never: never = msg;
       return never;

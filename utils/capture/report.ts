@@ -4,7 +4,8 @@
 import type { PageMessage, UsageFact } from '../messages';
 import type { SeenEvent } from '../diagnose-messages';
 import type { BodyParser, ParsedTurn } from '../parsers/types';
-import { estimateRequestInputTokens, estimateTokens } from '../parsers/estimate';
+import { estimateRequestInputTokens, estimateTokens, lastUserMessageText } from '../parsers/estimate';
+import { TEXT_CAP } from '../parsers/common';
 import type { GestureTracker } from './gestures';
 
 export type Post = (message: PageMessage) => void;
@@ -14,6 +15,18 @@ let gestures: GestureTracker = { current: () => 0, claim: () => true };
 /** Installed once per page by installCapture; until then every call counts as the user's own. */
 export function setGestureTracker(tracker: GestureTracker): void {
   gestures = tracker;
+}
+
+/**
+ * Whether to send each turn's prompt and reply text: only while the relay says the person turned text
+ * storage on for this site (utils/relay-core.ts). Off until told, so nothing is sent before settings load.
+ */
+let sendText = false;
+
+/** Applies a message from the relay (over the private port): text is on only after `{ type: 'config', text: true }`. */
+export function applyHookConfig(data: unknown): void {
+  const c = data as { type?: unknown; text?: unknown } | null;
+  sendText = typeof c === 'object' && c !== null && c.type === 'config' && c.text === true;
 }
 
 /** The latest user gesture, read when a call starts. */
@@ -140,12 +153,20 @@ export function finishAndReport(
   if (!apiOrigin) return;
   const turns = parser.finish(aborted);
   const facts: UsageFact[] = [];
+  let prompt: string | undefined | null = null; // read from the request once, and only when text is on
   for (const turn of turns) {
     const fact = toFact(turn, meta, apiOrigin, firstByteAt);
     // Run records seen by polling are not calls of their own; everything else is the user's turn or not.
     if (!turn.snapshot && !gestures.claim(meta.gesture)) fact.background = true;
     facts.push(fact);
     post({ type: 'usage', fact });
+    if (sendText && !turn.snapshot) {
+      if (prompt === null) prompt = lastUserMessageText(meta.requestBody, TEXT_CAP);
+      const reply = turn.text.slice(0, TEXT_CAP);
+      // A separate message under the fact's key: the relay forwards it only where text storage is on.
+      if (prompt || reply)
+        post({ type: 'text', key: fact.key, ...(prompt ? { prompt } : {}), ...(reply ? { reply } : {}) });
+    }
   }
   if (facts.length > 0) trace(meta, contentType, 'matched', { facts });
   else

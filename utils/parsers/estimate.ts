@@ -307,3 +307,49 @@ export function estimateRequestInputTokens(requestBody: string): number | undefi
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The text of the last user message in a request body, for the opt-in text storage (the hook calls it only
+ * where the person turned text on). Reads the same shapes as the estimator: Chat Completions / Anthropic /
+ * Ollama / Bedrock / AI SDK `messages`, Responses `input`, Gemini `contents`, a legacy or Ollama `prompt`;
+ * text parts are joined with newlines, images and tool results skipped. Undefined when there is none.
+ */
+export function lastUserMessageText(requestBody: string | undefined, max = 65536): string | undefined {
+  try {
+    if (typeof requestBody !== 'string' || requestBody.length > 32 << 20 || !/^\s*\{/.test(requestBody))
+      return undefined;
+    const j = JSON.parse(requestBody) as unknown;
+    if (!isRecord(j)) return undefined;
+    const textOf = (v: unknown): string =>
+      typeof v === 'string'
+        ? v
+        : Array.isArray(v)
+          ? v
+              .map((p) =>
+                typeof p === 'string'
+                  ? p
+                  : isRecord(p) && typeof p.text === 'string' && !/tool|image/.test(String(p.type ?? ''))
+                    ? p.text
+                    : '',
+              )
+              .filter(Boolean)
+              .join('\n')
+          : '';
+    const lastUser = (list: unknown): string | undefined => {
+      if (!Array.isArray(list)) return undefined;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const m: unknown = list[i];
+        if (isRecord(m) && m.role === 'user') return textOf(m.content ?? m.parts) || undefined;
+      }
+      return undefined;
+    };
+    const found =
+      lastUser(j.messages) ??
+      (typeof j.input === 'string' ? j.input : lastUser(j.input)) ??
+      lastUser(j.contents) ??
+      (typeof j.prompt === 'string' ? j.prompt : undefined);
+    return found ? found.slice(0, max) : undefined;
+  } catch {
+    return undefined;
+  }
+}
