@@ -15,11 +15,12 @@ export function setupBadge(): void {
   });
   // A pause shows at once, and its end too (an alarm at the time it ends).
   settingsItem.watch((value) => {
-    const { pause } = parseSettings(value);
+    const settings = parseSettings(value);
+    const { pause } = settings;
     void browser.alarms.clear(PAUSE_END_ALARM).then(() => {
       if (pause?.until) void browser.alarms.create(PAUSE_END_ALARM, { when: pause.until + 500 });
     });
-    void refreshBadge().catch(() => {});
+    void refreshBadge(Date.now(), settings).catch(() => {});
   });
   void refreshBadge().catch(() => {});
 }

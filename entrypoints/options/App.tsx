@@ -1,9 +1,12 @@
 import { SiteList } from './SiteList';
 import { PrivacySettings } from './PrivacySettings';
+import { DataTransfer } from './DataTransfer';
+import { DbStatus } from '@/components/DbStatus';
 
 export function App() {
   return (
     <main className="options">
+      <DbStatus />
       <header className="options-header">
         <h1>Tokenwise settings</h1>
         <p className="muted">
@@ -12,6 +15,7 @@ export function App() {
       </header>
       <SiteList />
       <PrivacySettings />
+      <DataTransfer />
     </main>
   );
 }

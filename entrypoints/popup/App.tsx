@@ -29,6 +29,8 @@ import { requestAccess, sendToBackground, useSites } from '@/components/use-site
 import { OutcomeFigures } from '@/components/OutcomeFigures';
 import { OutcomeQueue } from '@/components/OutcomeQueue';
 import { LocalChip } from '@/components/LocalChip';
+import { PauseNotice } from '@/components/PauseNotice';
+import { DbStatus } from '@/components/DbStatus';
 
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
@@ -121,7 +123,12 @@ export function App() {
   const runs = useLiveQuery(() => (shown ? loadRuns() : undefined), [shown]);
   const sites = useSites();
   const palette = useThemePalette();
-  if (!data) return <main className="popup" aria-busy="true" />;
+  if (!data)
+    return (
+      <main className="popup" aria-busy="true">
+        <DbStatus />
+      </main>
+    );
   // While another period loads, the last one stays on screen (no flash of an empty popup).
   const { now, daily, health } = data;
   const tasks = data.tasks.map((t) => {
@@ -141,10 +148,13 @@ export function App() {
   const empty = daily.length === 0 && tasks.length === 0;
   return (
     <main className="popup" data-ready="true">
+      <DbStatus />
       <header className="popup-header">
         <h1>Tokenwise</h1>
         <LocalChip />
       </header>
+
+      <PauseNotice />
 
       {sites && <CurrentSite sites={sites} />}
 

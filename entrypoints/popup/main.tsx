@@ -1,11 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { DbStatusBoundary } from '@/components/DbStatus';
 import '@/components/theme.css';
 import './popup.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    {/* A database that cannot open fails the page's reads: say so instead of a blank page. */}
+    <DbStatusBoundary fallback={(notice) => <main className="popup">{notice}</main>}>
+      <App />
+    </DbStatusBoundary>
   </StrictMode>,
 );

@@ -15,6 +15,9 @@ const ALLOWED = [
   /^https:\/\/github\.com\/wxt-dev\/wxt\/issues\/371$/, // WXT storage's error text
   /^https:\/\/wxt\.dev\/guide\/go-further\/testing\.html$/, // WXT's error text when run outside an extension
   /^https:\/\/([\w-]+\.)*example\.com$/, // reserved example domain in placeholders and help text (RFC 2606)
+  // JSON Schema dialect identifiers: Zod's toJSONSchema writes one as "$schema" for the "What Tokenwise stores"
+  // page. An identifier by the JSON Schema spec, never fetched.
+  /^https?:\/\/json-schema\.org\/(draft-0[47]\/schema#|draft\/2020-12\/schema)$/,
   /^https:\/\/\$\{\w+\}$/, // a template literal that adds a scheme to what the user typed, to parse it
 ];
 

@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, pauseFor, saveSettings, type PrivacySettings } from '
 import { NOON, siteFact, SITE } from '../helpers';
 
 const EXT_ID = fakeBrowser.runtime.id;
-const fromTab = (tab: object) => ({ id: EXT_ID, tab, url: `${SITE}/chat`, origin: SITE });
+const fromTab = (tab: object) => ({ id: EXT_ID, tab: tab as never, url: `${SITE}/chat`, origin: SITE });
 const settings = (over: Partial<PrivacySettings>): PrivacySettings => ({ ...DEFAULT_SETTINGS, ...over });
 
 beforeEach(async () => {
