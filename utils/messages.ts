@@ -43,6 +43,12 @@ export const WireFormat = /* @__PURE__ */ z.enum([
   'ollama',
   'ai-sdk',
   'usage-json',
+  // The public AI apps' own web traffic (one adapter each in utils/adapters/).
+  'chatgpt-web',
+  'claude-web',
+  'gemini-web',
+  'copilot-web',
+  'perplexity-web',
 ]);
 export type WireFormat = z.infer<typeof WireFormat>;
 

@@ -12,7 +12,12 @@ export type WireFormatId =
   | 'gemini' // Gemini / Vertex generateContent & streamGenerateContent (usageMetadata)
   | 'ollama' // Ollama /api/chat and /api/generate NDJSON
   | 'ai-sdk' // Vercel AI SDK: data stream (0:/e:/d: lines), UI message stream (SSE parts), text stream
-  | 'usage-json'; // any JSON object with an id and a usage object (agent run records, job status)
+  | 'usage-json' // any JSON object with an id and a usage object (agent run records, job status)
+  | 'chatgpt-web' // the public apps' own web traffic, one adapter each (utils/adapters/)
+  | 'claude-web'
+  | 'gemini-web'
+  | 'copilot-web'
+  | 'perplexity-web';
 
 /** Status of an agent run / job as the tool itself reports it. */
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';

@@ -1,0 +1,15 @@
+/**
+ * Claude: placeholder until its adapter lands (issue 6). It matches the site's pages but reads no traffic yet.
+ */
+import type { SiteAdapter } from './types';
+import { emptyParser } from './shared';
+
+export const claude: SiteAdapter = {
+  id: 'claude',
+  name: 'Claude',
+  matches: ['https://claude.ai/*'],
+  traffic: [],
+  createParser: () => emptyParser(),
+  provenance: 'estimated',
+  selectors: {},
+};
