@@ -17,6 +17,7 @@ import { recordCopy } from './tasks';
 import { noteTabConversations } from './tab-signals';
 import { applyPrivacy, currentSettings, refusalFor } from './privacy-gate';
 import { storeTurnText } from './text-store';
+import { withWriteErrors } from './write-errors';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -67,7 +68,9 @@ async function handleContentMessage(
       }
       // Not recorded, by the person's choice: acknowledged (so the relay lets go of it), never stored.
       if (await refusalFor(tab)) return { ok: true, stored: 0 };
-      const result = await ingestFacts(db, applyPrivacy(msg.facts, await currentSettings()));
+      // A failed write (a full disk) is said where the pages show it; the relay keeps the facts and retries.
+      const allowed = applyPrivacy(msg.facts, await currentSettings());
+      const result = await withWriteErrors(() => ingestFacts(db, allowed));
       void refreshBadge().catch(() => {});
       if (tabId !== undefined && tabId >= 0) {
         const ids = msg.facts.flatMap((f) => (f.conv && !f.fact.runId ? [`${f.site}|p:${f.conv}`] : []));
