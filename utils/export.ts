@@ -3,7 +3,9 @@
  * Runs in the options page, reading IndexedDB directly (same extension origin as the background).
  */
 import { browser } from '#imports';
-import type { TokenwiseDB } from './db';
+import type Dexie from 'dexie';
+import { getDb, openForRescue, type TokenwiseDB } from './db';
+import { dbOpenState } from './db-status';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, PRIMARY_KEYS, TABLE_NAMES, type TableName } from './export-format';
 import { dailyToCsv, sitesByTask, tasksToCsv } from './csv';
 import { getSettings } from './settings';
@@ -49,10 +51,12 @@ export function exportFileName(kind: 'export' | 'tasks' | 'daily', now = new Dat
  * The pages are separate reads, not one transaction: a transaction would commit at the first yield. A turn
  * recorded while exporting may or may not be in the file; every row that is in it is whole.
  */
-export async function exportAll(db: TokenwiseDB, opts: ExportOptions = {}): Promise<Blob> {
+export async function exportAll(db: Dexie, opts: ExportOptions = {}): Promise<Blob> {
   const pageSize = opts.pageSize ?? 2000;
   const [privacy, sites] = await Promise.all([getSettings(), getTrackedSites()]);
-  const counts = await Promise.all(TABLE_NAMES.map((t) => db.table(t).count()));
+  // A database left at an older version (a failed upgrade) may lack newer tables: those export empty.
+  const has = (t: TableName) => db.tables.some((x) => x.name === t);
+  const counts = await Promise.all(TABLE_NAMES.map((t) => (has(t) ? db.table(t).count() : 0)));
   const total = counts.reduce((a, b) => a + b, 0);
   const header = {
     format: EXPORT_FORMAT,
@@ -67,7 +71,7 @@ export async function exportAll(db: TokenwiseDB, opts: ExportOptions = {}): Prom
   for (const [i, name] of TABLE_NAMES.entries()) {
     parts.push(`${i > 0 ? ',' : ''}\n${JSON.stringify(name)}:[`);
     let first = true;
-    for await (const page of readPages(db, name, pageSize)) {
+    for await (const page of has(name) ? readPages(db, name, pageSize) : []) {
       parts.push(`${first ? '' : ','}\n${page.map((row) => JSON.stringify(row)).join(',\n')}`);
       first = false;
       done += page.length;
@@ -81,7 +85,7 @@ export async function exportAll(db: TokenwiseDB, opts: ExportOptions = {}): Prom
 }
 
 /** A table's rows in primary-key order, `size` at a time (keyset paging: no offset to skip over). */
-async function* readPages(db: TokenwiseDB, name: TableName, size: number): AsyncGenerator<Record<string, unknown>[]> {
+async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenerator<Record<string, unknown>[]> {
   const table = db.table<Record<string, unknown>, string>(name);
   const key = PRIMARY_KEYS[name];
   let last: string | undefined;
@@ -108,4 +112,14 @@ export async function exportTasksCsv(db: TokenwiseDB): Promise<Blob> {
 export async function exportDailyCsv(db: TokenwiseDB): Promise<Blob> {
   const rows = await db.daily.orderBy('day').toArray();
   return new Blob([dailyToCsv(rows)], { type: 'text/csv' });
+}
+
+/**
+ * The database to export from: the shared one, or — when it could not be opened at the current version (a
+ * failed upgrade) — the database as it is on disk, so the person can still take their history with them.
+ */
+export async function databaseForExport(): Promise<Dexie> {
+  const db = getDb();
+  await db.open().catch(() => {});
+  return dbOpenState.get().kind === 'failed' ? openForRescue() : db;
 }

@@ -4,7 +4,7 @@
  */
 import { useId, useRef, useState, type ChangeEvent } from 'react';
 import { getDb } from '@/utils/db';
-import { exportAll, exportDailyCsv, exportFileName, exportTasksCsv } from '@/utils/export';
+import { databaseForExport, exportAll, exportDailyCsv, exportFileName, exportTasksCsv } from '@/utils/export';
 import { TABLE_NAMES, type TableName } from '@/utils/export-format';
 import { applyImport, checkImport, type ImportPreview } from '@/utils/import';
 import { summariseHistory, wipeHistory, type HistorySummary } from '@/utils/wipe';
@@ -62,7 +62,7 @@ function useJsonExport() {
     setBusy(true);
     setMessage({ tone: 'info', text: 'Preparing the export…' });
     try {
-      const blob = await exportAll(getDb(), {
+      const blob = await exportAll(await databaseForExport(), {
         onProgress: ({ done, total }) =>
           setMessage({ tone: 'info', text: `Exporting… ${total ? Math.floor((done / total) * 100) : 100}%` }),
       });
