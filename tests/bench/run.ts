@@ -28,6 +28,7 @@ import { anyFailed, formatTable, writeJson, type Row } from './report';
 import { envInt, median, round, sleep } from './stats';
 import { measureExtensionCost } from './trace';
 import { countTurns, measureColdStart, measureIngest } from './worker';
+import { measurePrune } from './prune';
 
 const RESULTS = resolve('tests/bench/.results/latest.json');
 const BYTES = envInt('BENCH_BYTES', 5_000_000);
@@ -745,6 +746,23 @@ async function main(): Promise<number> {
           unit: 'bytes',
           shown: mb(r.importPeakHeap),
           sub: true,
+        },
+      ];
+    });
+
+    // 10. Pruning the year by retention (the history figure 9 imported back), reported without a budget.
+    log('retention: the year pruned to its last 30 days');
+    await figure(groups, 10, { id: 'prune', label: 'prune a year to 30 days (retention)', unit: 'ms' }, async () => {
+      const r = await measurePrune(ext!, 30);
+      log(`  pruned ${r.turnsBefore - r.turnsAfter} of ${r.turnsBefore} turns in ${r.ms.toFixed(0)} ms`);
+      return [
+        {
+          id: 'prune',
+          label: `prune a year to 30 days (${(r.turnsBefore - r.turnsAfter).toLocaleString('en-US')} turns deleted)`,
+          value: r.ms,
+          unit: 'ms',
+          shown: ms(r.ms),
+          details: { ...r, method: 'retention setting written → the turns count drops (one transaction)' },
         },
       ];
     });
