@@ -111,8 +111,29 @@ function useKnownOrigins(): string[] | undefined {
   return [...sites.map((s) => s.origin), ...builtIn.sort()];
 }
 
+/** Per site with text on: how many texts are kept and how many things the redactor took out of them. */
+function useTextCounts(sites: string[]) {
+  return useLiveQuery(async () => {
+    const out = new Map<string, { texts: number; redacted: number }>();
+    for (const site of sites) {
+      let redacted = 0;
+      let texts = 0;
+      await getDb()
+        .texts.where('site')
+        .equals(site)
+        .each((t) => {
+          texts++;
+          redacted += Object.values(t.redactions).reduce((a, b) => a + b, 0);
+        });
+      out.set(site, { texts, redacted });
+    }
+    return out;
+  }, [sites.join('\n')]);
+}
+
 function SiteChoices({ settings, change }: { settings: Settings; change: Change }) {
   const origins = useKnownOrigins();
+  const textCounts = useTextCounts(Object.keys(settings.sites).filter((o) => settings.sites[o]!.storeText));
   const set = (origin: string, patch: Partial<SitePrivacy>) =>
     change((s) => ({ ...s, sites: { ...s.sites, [origin]: { ...sitePrivacy(s, origin), ...patch } } }));
   const toggleText = (origin: string, on: boolean) => {
@@ -164,6 +185,13 @@ function SiteChoices({ settings, change }: { settings: Settings; change: Change 
                       data-testid="store-text"
                       onChange={(e) => toggleText(origin, e.target.checked)}
                     />
+                    {p.storeText && textCounts?.get(origin) && (
+                      <span className="muted small text-count" data-testid="text-count">
+                        {' '}
+                        {plural(textCounts.get(origin)!.texts, 'text')} kept,{' '}
+                        {plural(textCounts.get(origin)!.redacted, 'item')} redacted
+                      </span>
+                    )}
                   </td>
                 </tr>
               );
@@ -279,3 +307,5 @@ function Retention({ settings, change }: { settings: Settings; change: Change })
     </>
   );
 }
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;

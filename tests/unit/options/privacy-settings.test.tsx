@@ -9,6 +9,7 @@ import { PrivacySettings } from '@/entrypoints/options/PrivacySettings';
 import { DEFAULT_SETTINGS, getSettings, saveSettings } from '@/utils/settings';
 import { saveTrackedSites } from '@/utils/sites-store';
 import { installFakePermissions } from '../fakes';
+import { getDb } from '@/utils/db';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -117,5 +118,19 @@ describe('privacy settings', () => {
     await act(async () => saveSettings({ ...DEFAULT_SETTINGS, trackIncognito: true }));
     await settle();
     expect($<HTMLInputElement>('[data-testid="track-incognito"]')!.checked).toBe(true);
+  });
+
+  it('says, for a site with text on, how many texts are kept and how many things were redacted', async () => {
+    await getDb().texts.clear();
+    await getDb().texts.bulkPut([
+      { id: `${SITE}|a`, site: SITE, day: '2026-11-25', at: 1, reply: 'x', redactions: { 'api-key': 1, email: 1 } },
+      { id: `${SITE}|b`, site: SITE, day: '2026-11-25', at: 2, prompt: 'y', redactions: { 'card-number': 1 } },
+    ]);
+    expect($('[data-testid="text-count"]')).toBeNull(); // text is off: nothing to say
+    await act(async () =>
+      saveSettings({ ...DEFAULT_SETTINGS, sites: { [SITE]: { storeText: true, keepTitles: true } } }),
+    );
+    for (let i = 0; i < 50 && !$('[data-testid="text-count"]'); i++) await settle();
+    expect($('[data-testid="text-count"]')!.textContent!.trim()).toBe('2 texts kept, 3 items redacted');
   });
 });
