@@ -700,8 +700,9 @@ async function main(): Promise<number> {
     await figure(groups, 9, { id: 'export-json', label: 'export everything (JSON)', unit: 'ms' }, async () => {
       const r = await measureExportImport(ext!, log);
       const mb = (x: number) => `${(x / 1e6).toFixed(0)} MB`;
-      if (r.turns !== DAYS * PER_DAY)
-        throw new Error(`the import preview shows ${r.turns} turns, not ${DAYS * PER_DAY}`);
+      // The seeded year, plus what figures 3 and 4 stored before it.
+      if (r.turns < DAYS * PER_DAY)
+        throw new Error(`the import preview shows ${r.turns} turns, fewer than the ${DAYS * PER_DAY} seeded`);
       return [
         {
           id: 'export-json',
