@@ -195,6 +195,11 @@ async function compareWithStored(
   c: TableCounts,
 ): Promise<Row[]> {
   const table = db.table<Row, string>(name);
+  // Nothing stored yet (a restore after "Delete all history", a new browser): every row is new, no lookups.
+  if ((await table.count()) === 0) {
+    c.new += valid.size;
+    return [...valid.values()];
+  }
   const keys = [...valid.keys()];
   const out: Row[] = [];
   for (let i = 0; i < keys.length; i += 2000) {
