@@ -12,6 +12,13 @@ const demoBuild = process.env.WXT_DEMO === '1';
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   hooks: {
+    // The o200k rank table of the real tokenizer (background only, entrypoints/background/tokenize.ts) as a data
+    // file, fetched on the first count: Chrome forbids import() in a service worker, and a 2.4 MB table inside
+    // the worker's one script would be parsed at every start.
+    'build:publicAssets': async (_wxt, files) => {
+      const { default: ranks } = await import('gpt-tokenizer/bpeRanks/o200k_base');
+      files.push({ relativeDest: 'o200k_base.json', contents: JSON.stringify(ranks) });
+    },
     // Only the group of HTML pages (popup, options, dashboard) is split into shared chunks; content scripts
     // and the worker are single files.
     'vite:build:extendConfig': (entrypoints, config) => {

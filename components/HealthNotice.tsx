@@ -1,6 +1,6 @@
 import type { SiteHealth } from '@/utils/records';
 import { healthOf } from '@/utils/metrics';
-import { siteLabel } from '@/utils/sites';
+import { siteName } from '@/utils/builtin-sites';
 
 const time = (at: number) =>
   new Date(at).toLocaleString(undefined, { hour: '2-digit', minute: '2-digit', month: 'short', day: 'numeric' });
@@ -12,7 +12,7 @@ export function HealthNotice({ health }: { health: SiteHealth }) {
   return (
     <div className="notice warn" role="status" data-testid="health-unrecognised" data-site={health.site}>
       <strong>
-        {siteLabel(health.site)}: not recognised since {time(state.since)}.
+        {siteName(health.site)}: not recognised since {time(state.since)}.
       </strong>{' '}
       AI traffic was seen but matched no known format, so it is not counted.
     </div>

@@ -4,7 +4,10 @@
  * wxt.config.ts imports in Node, where there is no `browser`.)
  */
 import { browser } from '#imports';
-import { originMatches } from './sites';
+import { ADAPTERS } from './adapters';
+import type { SiteAdapter } from './adapters/types';
+import { adapterForOrigin } from './capture/adapters';
+import { originMatches, siteLabel } from './sites';
 
 export function builtInPatterns(): string[] {
   const scripts = browser.runtime.getManifest().content_scripts ?? [];
@@ -13,4 +16,21 @@ export function builtInPatterns(): string[] {
 
 export function isBuiltInOrigin(origin: string): boolean {
   return originMatches(origin, builtInPatterns());
+}
+
+/** The public app's adapter for a built-in origin (`https://chatgpt.com` → ChatGPT), if it is one. */
+export function builtinAdapterOf(origin: string): SiteAdapter | undefined {
+  const a = adapterForOrigin(origin);
+  return a && isBuiltInOrigin(origin) ? a : undefined;
+}
+
+/** The adapters whose pages this build runs on, in registry order. */
+export function builtinAdapters(): SiteAdapter[] {
+  const patterns = builtInPatterns();
+  return ADAPTERS.filter((a) => a.matches.some((m) => patterns.includes(m)));
+}
+
+/** A site's name as people know it: the app's name for a built-in one ("ChatGPT"), else its host. */
+export function siteName(origin: string): string {
+  return builtinAdapterOf(origin)?.name ?? siteLabel(origin);
 }

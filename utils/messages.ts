@@ -120,6 +120,18 @@ export const PageMessage = /* @__PURE__ */ z.discriminatedUnion('type', [
     prompt: turnText,
     reply: turnText,
   }),
+  /**
+   * The text of one public-app turn to be re-counted with the real tokenizer in the background (ChatGPT:
+   * o200k), sent beside its `usage` fact under the same key whatever the text setting: it is counted and
+   * dropped, never stored. `contextTokens` is the estimated conversation before the prompt.
+   */
+  /* @__PURE__ */ z.strictObject({
+    type: /* @__PURE__ */ z.literal('count'),
+    key: /* @__PURE__ */ shortText(240),
+    prompt: turnText,
+    reply: turnText,
+    contextTokens: count,
+  }),
   /** A body the hook read (model-call-like content type) but no parser recognised. */
   /* @__PURE__ */ z.strictObject({
     type: /* @__PURE__ */ z.literal('unrecognised'),
@@ -170,6 +182,15 @@ export const ContentMessage = /* @__PURE__ */ z.discriminatedUnion('type', [
     key: /* @__PURE__ */ shortText(240),
     prompt: turnText,
     reply: turnText,
+  }),
+  /** A public-app turn's text to re-count (see the page message); best effort, never stored. */
+  /* @__PURE__ */ z.strictObject({
+    type: /* @__PURE__ */ z.literal('count'),
+    site: Origin,
+    key: /* @__PURE__ */ shortText(240),
+    prompt: turnText,
+    reply: turnText,
+    contextTokens: count,
   }),
 ]);
 export type ContentMessage = z.infer<typeof ContentMessage>;

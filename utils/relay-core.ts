@@ -122,6 +122,11 @@ const FORMATS = new Set([
   'ollama',
   'ai-sdk',
   'usage-json',
+  'chatgpt-web',
+  'claude-web',
+  'gemini-web',
+  'copilot-web',
+  'perplexity-web',
 ]);
 const TRANSPORTS = new Set(['fetch', 'xhr', 'eventsource', 'websocket']);
 const SOURCES = new Set(['exact', 'tokenized', 'estimated']);
@@ -199,6 +204,13 @@ const literal =
 const PAGE_MESSAGES: Record<string, Check> = {
   usage: strict({ type: literal('usage'), fact: usageFact }),
   unrecognised: strict({ type: literal('unrecognised'), apiOrigin: origin, contentType: text(0, 120) }),
+  count: strict({
+    type: literal('count'),
+    key: text(1, 240),
+    prompt: optional(text(0, TEXT_MAX)),
+    reply: optional(text(0, TEXT_MAX)),
+    contextTokens: int(0, MAX_TOKENS),
+  }),
   text: strict({
     type: literal('text'),
     key: text(1, 240),
@@ -338,6 +350,14 @@ export function createRelay(deps: RelayDeps) {
         if (!privacy?.record || !privacy.storeText) return 'dropped';
         const { type: _type, ...turn } = msg;
         void sendText({ type: 'text', site: deps.site, ...turn }).catch(() => {}); // best effort
+        return 'sent';
+      }
+      case 'count': {
+        // A public app's turn text, re-counted by the real tokenizer in the background and dropped there
+        // (never stored, so not subject to the text setting); nothing leaves a window that is not recorded.
+        if (!privacy?.record) return 'dropped';
+        const { type: _t, ...turn } = msg;
+        void sendText({ type: 'count', site: deps.site, ...turn }).catch(() => {}); // best effort
         return 'sent';
       }
       case 'unrecognised':

@@ -1,6 +1,6 @@
 /**
- * Which pages Tokenwise runs on. Built-in public AI apps arrive with a later issue; the demo internal
- * tool is tracked only in development/demo builds (`npm start`, tests), never in the production build.
+ * Which pages Tokenwise runs on: the built-in public AI apps in every build; the demo internal tool only in
+ * development/demo builds (`npm start`, tests), never in the production build.
  */
 import { MatchPattern } from 'wxt/utils/match-patterns';
 
@@ -8,8 +8,20 @@ import { MatchPattern } from 'wxt/utils/match-patterns';
 export const HOOK_JS = 'page-hook.js';
 export const RELAY_JS = 'relay.js';
 
-/** Built-in sites shipped in every build (the public apps' adapters add theirs here). */
-export const BUILTIN_MATCHES: readonly string[] = [];
+/**
+ * Built-in sites shipped in every build: the public AI apps' adapters' `matches` (utils/adapters/), in
+ * registry order. They are the manifest's static content scripts and, through them, its only host access.
+ * Written out here because wxt.config.ts loads this file in Node, where the adapters' `@/` imports do not
+ * resolve; tests/unit/adapters/registry.test.ts fails when this list and the registry disagree.
+ */
+export const BUILTIN_MATCHES: readonly string[] = [
+  'https://chatgpt.com/*',
+  'https://chat.openai.com/*',
+  'https://claude.ai/*',
+  'https://gemini.google.com/*',
+  'https://copilot.microsoft.com/*',
+  'https://www.perplexity.ai/*',
+];
 
 /**
  * The bundled demo tool and test fixtures: any port on 127.0.0.1. Demo builds only. (`localhost` is left

@@ -18,6 +18,9 @@ import { noteTabConversations } from './tab-signals';
 import { applyPrivacy, currentSettings, refusalFor } from './privacy-gate';
 import { storeTurnText } from './text-store';
 import { withWriteErrors } from './write-errors';
+import { applyPendingCounts, tokenizeTurn } from './tokenize';
+import { builtinAdapterOf } from '@/utils/builtin-sites';
+import { isBuiltinDisabled } from '@/utils/builtin-settings';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -59,6 +62,9 @@ async function handleContentMessage(
   }
   const msg = parsed.data;
   if (!(await isTrackedOrigin(origin))) return invalid('site not tracked');
+  // A built-in public app the person switched off: acknowledged (the relay lets go), nothing recorded.
+  const adapter = builtinAdapterOf(origin);
+  if (adapter && msg.type !== 'health' && (await isBuiltinDisabled(adapter.id))) return { ok: true, stored: 0 };
   switch (msg.type) {
     case 'deliver': {
       // A content script speaks only for its own page: a fact claiming another site is forged.
@@ -71,6 +77,8 @@ async function handleContentMessage(
       // A failed write (a full disk) is said where the pages show it; the relay keeps the facts and retries.
       const allowed = applyPrivacy(msg.facts, await currentSettings());
       const result = await withWriteErrors(() => ingestFacts(db, allowed));
+      // Real-tokenizer counts that arrived before their facts (tokenize.ts).
+      if (adapter?.provenance === 'tokenized') await applyPendingCounts(db, allowed).catch(() => 0);
       void refreshBadge().catch(() => {});
       if (tabId !== undefined && tabId >= 0) {
         const ids = msg.facts.flatMap((f) => (f.conv && !f.fact.runId ? [`${f.site}|p:${f.conv}`] : []));
@@ -94,6 +102,16 @@ async function handleContentMessage(
       }
       if (await refusalFor(tab)) return { ok: true, stored: 0 };
       return { ok: true, stored: (await storeTurnText(db, msg)) ? 1 : 0 };
+    case 'count': {
+      // Only a site whose adapter asks for the real tokenizer, only for its own turns, never from a refused
+      // window; the text is counted and dropped here, never stored.
+      if (msg.site !== origin || adapter?.provenance !== 'tokenized' || !msg.key.startsWith(`${adapter.id}-web:`)) {
+        await recordHealth(db, origin, { unrecognised: 0, rejected: 1 });
+        return invalid('not countable');
+      }
+      if (await refusalFor(tab)) return { ok: true, stored: 0 };
+      return { ok: true, stored: (await tokenizeTurn(db, msg)) ? 1 : 0 };
+    }
     default: {
       const never: never = msg;
       return never;

@@ -6,14 +6,20 @@ import { parseSiteInput, type SiteKind } from '@/utils/sites-store';
 import { originMatches, siteLabel } from '@/utils/sites';
 import { requestAccess, sendToBackground, useSites, type SiteView } from '@/components/use-sites';
 import { SiteHealthBadge } from '@/components/SiteHealthBadge';
-import { builtInPatterns } from '@/utils/builtin-sites';
+import { builtInPatterns, builtinAdapters } from '@/utils/builtin-sites';
+import { builtinSettingsItem, parseBuiltinSettings, setBuiltinEnabled } from '@/utils/builtin-settings';
+import type { SiteAdapter } from '@/utils/adapters/types';
 import type { SiteHealth } from '@/utils/records';
 
 export function SiteList() {
   const sites = useSites();
   const health = useLiveQuery(() => getDb().health.toArray(), []);
   const healthOf = (origin: string) => health?.find((h) => h.site === origin);
-  const builtIn = builtInPatterns();
+  const apps = builtinAdapters();
+  const appPatterns = new Set(apps.flatMap((a) => a.matches));
+  // Patterns no adapter owns: the demo tool in demo builds.
+  const builtIn = builtInPatterns().filter((p) => !appPatterns.has(p));
+  const disabled = useDisabledBuiltins();
 
   return (
     <section className="card" aria-labelledby="sites-title">
@@ -38,10 +44,18 @@ export function SiteList() {
         </ul>
       )}
 
-      {builtIn.length > 0 && (
+      {(apps.length > 0 || builtIn.length > 0) && (
         <>
           <h3>Built in</h3>
           <ul className="site-list">
+            {apps.map((a) => (
+              <AppRow
+                key={a.id}
+                adapter={a}
+                enabled={!disabled?.includes(a.id)}
+                health={health?.filter((h) => originMatches(h.site, [...a.matches])) ?? []}
+              />
+            ))}
             {builtIn.map((p) => (
               <BuiltInRow key={p} pattern={p} health={health?.filter((h) => originMatches(h.site, [p])) ?? []} />
             ))}
@@ -101,6 +115,94 @@ function BuiltInRow({ pattern, health }: { pattern: string; health: SiteHealth[]
     </li>
   );
 }
+
+/** The built-in apps the person switched off, following changes; undefined while loading. */
+function useDisabledBuiltins(): string[] | undefined {
+  const [disabled, setDisabled] = useState<string[]>();
+  useEffect(() => {
+    let alive = true;
+    void builtinSettingsItem.getValue().then((v) => alive && setDisabled(parseBuiltinSettings(v).disabled));
+    const unwatch = builtinSettingsItem.watch((v) => setDisabled(parseBuiltinSettings(v).disabled));
+    return () => {
+      alive = false;
+      unwatch();
+    };
+  }, []);
+  return disabled;
+}
+
+/** The most telling health record among a site's origins (a problem first). */
+const mostTelling = (health: SiteHealth[]) =>
+  [...health].sort((a, b) => (b.lastUnrecognisedAt ?? 0) - (a.lastUnrecognisedAt ?? 0))[0];
+
+/**
+ * A built-in public AI app: its name, its health ("not recognised since …" when its traffic changed) and a
+ * switch. Switched off, nothing is recorded there (the background refuses its facts).
+ */
+function AppRow({
+  adapter,
+  enabled: stored,
+  health,
+}: {
+  adapter: SiteAdapter;
+  enabled: boolean;
+  health: SiteHealth[];
+}) {
+  const [error, setError] = useState<string>();
+  // The switch follows a click at once (then agrees with the stored value); a failed save puts it back.
+  const [wanted, setWanted] = useState<boolean>();
+  const enabled = wanted ?? stored;
+  const shown = mostTelling(health);
+  return (
+    <li className="site-row" data-testid="builtin-app" data-app={adapter.id} data-enabled={enabled ? 'true' : 'false'}>
+      <div className="site-main">
+        <span className="site-name">{adapter.name}</span>
+        <span className="site-origin">{adapter.matches.map((m) => m.replace(/\/\*$/, '')).join(', ')}</span>
+        {enabled ? (
+          <SiteHealthBadge access="active" health={shown} />
+        ) : (
+          <span className="badge badge-muted" data-testid="site-state" data-state="off">
+            Off: nothing is recorded here
+          </span>
+        )}
+        {shown && healthOfState(shown) && enabled && (
+          <span className="muted" data-testid="app-unrecognised">
+            {adapter.name}: not recognised since {new Date(shown.lastUnrecognisedAt!).toLocaleString()}
+          </span>
+        )}
+        {error && (
+          <span className="form-status bad" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      <div className="site-actions">
+        <label>
+          <input
+            type="checkbox"
+            checked={enabled}
+            data-testid="builtin-toggle"
+            aria-label={`Count ${adapter.name}`}
+            onChange={(e) => {
+              const on = e.target.checked;
+              setWanted(on);
+              void setBuiltinEnabled(adapter.id, on).then(
+                () => setError(undefined),
+                () => {
+                  setWanted(undefined);
+                  setError('Could not save the setting.');
+                },
+              );
+            }}
+          />{' '}
+          Count
+        </label>
+      </div>
+    </li>
+  );
+}
+
+const healthOfState = (h: SiteHealth) => (h.lastUnrecognisedAt ?? 0) > (h.lastRecognisedAt ?? 0);
 
 function AddSiteForm() {
   const [address, setAddress] = useState('');

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_MATCHES } from '../../utils/sites';
 
 const ALLOWED = [
   /^http:\/\/www\.w3\.org\//, // SVG/XHTML/MathML namespaces used by React DOM
@@ -19,6 +20,10 @@ const ALLOWED = [
   // page. An identifier by the JSON Schema spec, never fetched.
   /^https?:\/\/json-schema\.org\/(draft-0[47]\/schema#|draft\/2020-12\/schema)$/,
   /^https:\/\/\$\{\w+\}$/, // a template literal that adds a scheme to what the user typed, to parse it
+  /^https:\/\/([\w-]+\.)*example\/?$/, // the reserved .example TLD (RFC 2606): a base for parsing paths
+  // The built-in public apps' match patterns (utils/adapters/): patterns to compare page origins with, never
+  // fetched (the manifest test holds them to the approved list).
+  ...BUILTIN_MATCHES.map((m) => new RegExp(`^${m.replace(/[.*/]/g, (c) => `\\${c}`)}$`)),
 ];
 
 function files(dir: string): string[] {

@@ -6,6 +6,15 @@ import { describe, expect, it } from 'vitest';
 const read = (dir: string) => JSON.parse(readFileSync(`.output/${dir}/manifest.json`, 'utf8'));
 
 const APPROVED_PERMISSIONS = ['activeTab', 'alarms', 'scripting', 'storage'];
+/** The built-in public AI apps (utils/adapters/): the only pages the release build runs on by itself. */
+const APPROVED_BUILTINS = [
+  'https://chatgpt.com/*',
+  'https://chat.openai.com/*',
+  'https://claude.ai/*',
+  'https://gemini.google.com/*',
+  'https://copilot.microsoft.com/*',
+  'https://www.perplexity.ai/*',
+];
 const FORBIDDEN = ['tabs', 'webRequest', 'webRequestBlocking', 'cookies', 'history', '<all_urls>', 'debugger'];
 
 describe.each(['chrome-mv3', 'firefox-mv3'])('%s release manifest', (dir) => {
@@ -32,6 +41,13 @@ describe.each(['chrome-mv3', 'firefox-mv3'])('%s release manifest', (dir) => {
   it('does not track the demo host in the release build', () => {
     expect(JSON.stringify(m.content_scripts ?? [])).not.toMatch(/127\.0\.0\.1|localhost/);
   });
+
+  it('runs by itself on exactly the approved built-in sites, hook in the MAIN world first', () => {
+    expect(m.content_scripts).toEqual([
+      { matches: APPROVED_BUILTINS, js: ['page-hook.js'], run_at: 'document_start', world: 'MAIN' },
+      { matches: APPROVED_BUILTINS, js: ['relay.js'], run_at: 'document_start' },
+    ]);
+  });
 });
 
 describe('browser-specific settings', () => {
@@ -48,14 +64,27 @@ describe('browser-specific settings', () => {
 
   it('tracks the demo tool on loopback in the demo build only, with the hook in the MAIN world first', () => {
     const cs = read('chrome-mv3-demo').content_scripts;
+    const matches = [...APPROVED_BUILTINS, 'http://127.0.0.1/*'];
     expect(cs).toEqual([
-      {
-        matches: ['http://127.0.0.1/*'],
-        js: ['page-hook.js'],
-        run_at: 'document_start',
-        world: 'MAIN',
-      },
-      { matches: ['http://127.0.0.1/*'], js: ['relay.js'], run_at: 'document_start' },
+      { matches, js: ['page-hook.js'], run_at: 'document_start', world: 'MAIN' },
+      { matches, js: ['relay.js'], run_at: 'document_start' },
     ]);
+  });
+});
+
+describe('the o200k tokenizer (issue 6)', () => {
+  const file = (dir: string, f: string) => readFileSync(`.output/${dir}/${f}`, 'utf8');
+  it('ships its rank table as a data file, outside the worker and the content scripts', () => {
+    const ranks = JSON.parse(file('chrome-mv3', 'o200k_base.json')) as unknown[];
+    expect(ranks.length).toBeGreaterThan(199_000);
+    // a rare merge from the table's end must appear in none of the scripts
+    const probe = JSON.stringify(ranks[ranks.length - 1]);
+    for (const f of ['background.js', 'page-hook.js', 'relay.js']) {
+      expect(file('chrome-mv3', f)).not.toContain(probe);
+      expect(file('chrome-mv3', f).length).toBeLessThan(400_000);
+    }
+    // the encoder itself runs in the background only
+    expect(file('chrome-mv3', 'background.js')).toContain('o200k_base');
+    for (const f of ['page-hook.js', 'relay.js']) expect(file('chrome-mv3', f)).not.toContain('o200k_base');
   });
 });

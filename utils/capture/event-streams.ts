@@ -4,7 +4,9 @@
  */
 import { createBodyParser } from '../parsers';
 import type { BodyParser } from '../parsers/types';
-import { currentGesture, finishAndReport, type CallMeta, type Post } from './report';
+import { currentGesture, finishAndReport, reportTurns, type CallMeta, type Post } from './report';
+import { pageContext, routeOf } from './adapters';
+import type { SocketParser } from '../adapters/types';
 
 const apply = Reflect.apply;
 const construct = Reflect.construct;
@@ -18,10 +20,19 @@ function asSse(type: string, data: string): string {
 function session(meta: () => CallMeta, post: Post) {
   let parser: BodyParser | null = null;
   let firstAt: number | undefined;
+  const create = (): BodyParser | null => {
+    const m = meta();
+    return m.adapter
+      ? m.adapter.createParser(
+          { url: m.url, method: m.method, contentType: 'text/event-stream', requestBody: m.requestBody },
+          pageContext(),
+        )
+      : createBodyParser('text/event-stream');
+  };
   return {
     push(type: string, data: unknown) {
       if (typeof data !== 'string' || data.length > MAX_FRAME) return;
-      parser ??= createBodyParser('text/event-stream');
+      parser ??= create();
       firstAt ??= performance.now();
       parser?.push(asSse(type, data));
     },
@@ -51,7 +62,10 @@ export function wrapEventSource(win: typeof globalThis, post: Post): void {
     construct(target, args: unknown[], newTarget) {
       const es = construct(target, args, newTarget) as EventSource;
       try {
+        const route = routeOf(es.url);
+        if (route.kind === 'skip') return es;
         const meta: CallMeta = {
+          ...(route.kind === 'adapter' ? { adapter: route.adapter } : {}),
           transport: 'eventsource',
           url: es.url,
           method: 'GET',
@@ -99,22 +113,81 @@ export function wrapEventSource(win: typeof globalThis, post: Post): void {
   });
 }
 
+/**
+ * A public app's chat socket (Copilot): its adapter's parser sees the frames both ways and reports each reply
+ * as it ends; each reply is a call of its own (its start is the page's last send).
+ */
+function socketSession(parser: SocketParser, base: CallMeta, post: Post) {
+  let meta = base;
+  let firstAt: number | undefined;
+  let reported = false;
+  let heard = false;
+  const report = (turns: ReturnType<SocketParser['frame']>, end = false) => {
+    // At the close, a socket that carried frames but never a reply its adapter could read is drift.
+    if (turns.length > 0 || (end && heard && !reported)) {
+      reported ||= turns.length > 0;
+      reportTurns(turns, parser.recognised || turns.length > 0, meta, 'websocket', post, firstAt);
+      firstAt = undefined;
+    }
+  };
+  return {
+    sent(data: unknown) {
+      if (typeof data !== 'string' || data.length > MAX_FRAME) return;
+      meta = { ...base, startedAt: Date.now(), t0: performance.now(), gesture: currentGesture() };
+      report(parser.frame('sent', data));
+    },
+    received(data: unknown) {
+      if (typeof data !== 'string' || data.length > MAX_FRAME) return;
+      firstAt ??= performance.now();
+      heard = true;
+      report(parser.frame('received', data));
+    },
+    close() {
+      report(parser.close(), true);
+    },
+  };
+}
+
 export function wrapWebSocket(win: typeof globalThis, post: Post): void {
   const Native = win.WebSocket;
   if (typeof Native !== 'function') return;
   const listen = EventTarget.prototype.addEventListener;
+  const sockets = new WeakMap<WebSocket, ReturnType<typeof socketSession>>();
+  const nativeSend = Native.prototype.send;
+  Native.prototype.send = new Proxy(nativeSend, {
+    apply(target, thisArg: WebSocket, args: unknown[]) {
+      try {
+        sockets.get(thisArg)?.sent(args[0]);
+      } catch {
+        /* ignore */
+      }
+      return apply(target, thisArg, args);
+    },
+  });
   win.WebSocket = new Proxy(Native, {
     construct(target, args: unknown[], newTarget) {
       const ws = construct(target, args, newTarget) as WebSocket;
       try {
+        const url = ws.url.replace(/^ws/, 'http');
+        const route = routeOf(url);
+        if (route.kind === 'skip') return ws;
         const meta: CallMeta = {
           transport: 'websocket',
-          url: ws.url.replace(/^ws/, 'http'),
+          url,
           method: 'GET',
           startedAt: Date.now(),
           t0: performance.now(),
           gesture: currentGesture(),
         };
+        if (route.kind === 'adapter') {
+          const parser = route.adapter.createSocketParser?.(ws.url, pageContext());
+          if (!parser) return ws;
+          const s = socketSession(parser, { ...meta, adapter: route.adapter }, post);
+          sockets.set(ws, s);
+          apply(listen, ws, ['message', (e: MessageEvent) => s.received(e.data)]);
+          apply(listen, ws, ['close', () => s.close()]);
+          return ws;
+        }
         const s = session(() => meta, post);
         apply(listen, ws, ['message', (e: MessageEvent) => s.push('message', e.data)]);
         apply(listen, ws, ['close', (e: CloseEvent) => s.end(!e.wasClean)]);

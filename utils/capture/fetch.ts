@@ -3,6 +3,8 @@ import { bodyKind, createBodyParser } from '../parsers';
 import { feedStream } from './read-stream';
 import { isWorthReading } from './filters';
 import { currentGesture, finishAndReport, requestBodyOf, trace, type CallMeta, type Post } from './report';
+import { pageContext, routeOf } from './adapters';
+import type { BodyParser } from '../parsers/types';
 
 const apply = Reflect.apply;
 
@@ -52,8 +54,18 @@ function bindNatives(): Natives | undefined {
 
 async function tap(response: Response, meta: CallMeta, post: Post, n: Natives): Promise<void> {
   const contentType = apply(n.get, apply(n.headers, response, []), ['content-type']) ?? '';
+  const route = routeOf(meta.url);
+  if (route.kind === 'skip') return; // a public app's other traffic: not ours to read
   if (!isWorthReading(meta.url)) return trace(meta, contentType, 'skipped', { reason: 'static asset' });
-  const parser = createBodyParser(contentType);
+  let parser: BodyParser | null;
+  if (route.kind === 'adapter') {
+    meta.adapter = route.adapter;
+    meta.status = response.status;
+    parser = route.adapter.createParser(
+      { url: meta.url, method: meta.method, contentType, requestBody: meta.requestBody },
+      pageContext(),
+    );
+  } else parser = createBodyParser(contentType);
   if (!parser)
     return trace(meta, contentType, 'not-read', { reason: `content type ${contentType || '(none)'} is not read` });
   if (!apply(n.body, response, []) || apply(n.bodyUsed, response, [])) {

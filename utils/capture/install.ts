@@ -5,6 +5,7 @@ import { wrapXhr } from './xhr';
 import { wrapEventSource, wrapWebSocket } from './event-streams';
 import { trackGestures } from './gestures';
 import { setGestureTracker } from './report';
+import { setPageOrigin } from './adapters';
 
 /**
  * Installs the wrappers once per page and purpose. The diagnostic ("Test this site") installs its own
@@ -19,6 +20,12 @@ export function installCapture(
   const flagged = win as unknown as Record<symbol, boolean>;
   if (flagged[INSTALLED]) return false; // static and runtime registration both matched: wrap once
   Object.defineProperty(win, INSTALLED, { value: true });
+  try {
+    // A public AI app's page: its adapter reads its own traffic and nothing else (capture/adapters.ts).
+    setPageOrigin(win.location?.origin);
+  } catch {
+    setPageOrigin(undefined);
+  }
   try {
     setGestureTracker(trackGestures(win));
   } catch {

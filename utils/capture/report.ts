@@ -7,6 +7,7 @@ import type { BodyParser, ParsedTurn } from '../parsers/types';
 import { estimateRequestInputTokens, estimateTokens, lastUserMessageText } from '../parsers/estimate';
 import { TEXT_CAP } from '../parsers/common';
 import type { GestureTracker } from './gestures';
+import type { SiteAdapter } from '../adapters/types';
 
 export type Post = (message: PageMessage) => void;
 
@@ -63,6 +64,10 @@ export interface CallMeta {
   requestBody?: string;
   /** The latest user gesture when the call started (see gestures.ts). */
   gesture: number;
+  /** The public app's adapter that reads this call (utils/capture/adapters.ts); absent for the generic path. */
+  adapter?: SiteAdapter;
+  /** The HTTP status, when known: an error page from a matched URL is not drift. */
+  status?: number;
 }
 
 const MAX_REQUEST_BODY = 2_000_000;
@@ -100,9 +105,11 @@ export function toFact(turn: ParsedTurn, meta: CallMeta, apiOrigin: string, firs
       `${turn.format}:~${meta.startedAt.toString(36)}${Math.random().toString(36).slice(2, 10)}`;
   const inputTokens = exact
     ? turn.usage!.inputTokens
-    : meta.requestBody
-      ? (estimateRequestInputTokens(meta.requestBody) ?? 0)
-      : 0;
+    : turn.estimatedInputTokens !== undefined
+      ? turn.estimatedInputTokens
+      : meta.requestBody
+        ? (estimateRequestInputTokens(meta.requestBody) ?? 0)
+        : 0;
   const outputTokens = exact ? turn.usage!.outputTokens : (turn.estimatedOutputTokens ?? estimateTokens(turn.text));
   return {
     key,
@@ -149,19 +156,43 @@ export function finishAndReport(
   post: Post,
   firstByteAt?: number,
 ): void {
+  if (!apiOriginOf(meta.url)) return;
+  reportTurns(parser.finish(aborted), parser.recognised, meta, contentType, post, firstByteAt);
+}
+
+/** Posts the turns of one call (or of one WebSocket reply), and the health note when there were none. */
+export function reportTurns(
+  turns: readonly ParsedTurn[],
+  recognised: boolean,
+  meta: CallMeta,
+  contentType: string,
+  post: Post,
+  firstByteAt?: number,
+): void {
   const apiOrigin = apiOriginOf(meta.url);
   if (!apiOrigin) return;
-  const turns = parser.finish(aborted);
   const facts: UsageFact[] = [];
   let prompt: string | undefined | null = null; // read from the request once, and only when text is on
   for (const turn of turns) {
     const fact = toFact(turn, meta, apiOrigin, firstByteAt);
     // Run records seen by polling are not calls of their own; everything else is the user's turn or not.
-    if (!turn.snapshot && !gestures.claim(meta.gesture)) fact.background = true;
+    // A public app's send is the user's turn by its URL (its adapter reads nothing else).
+    if (!meta.adapter && !turn.snapshot && !gestures.claim(meta.gesture)) fact.background = true;
     facts.push(fact);
     post({ type: 'usage', fact });
+    // The page shows the estimate first; the background re-counts the text with the real tokenizer.
+    if (meta.adapter?.provenance === 'tokenized' && turn.text.length < TEXT_CAP) {
+      const p = turn.prompt?.slice(0, TEXT_CAP);
+      post({
+        type: 'count',
+        key: fact.key,
+        ...(p ? { prompt: p } : {}),
+        ...(turn.text ? { reply: turn.text } : {}),
+        contextTokens: roundCount(turn.contextTokens ?? 0),
+      });
+    }
     if (sendText && !turn.snapshot) {
-      if (prompt === null) prompt = lastUserMessageText(meta.requestBody, TEXT_CAP);
+      if (prompt === null) prompt = turn.prompt ?? lastUserMessageText(meta.requestBody, TEXT_CAP);
       const reply = turn.text.slice(0, TEXT_CAP);
       // A separate message under the fact's key: the relay forwards it only where text storage is on.
       if (prompt || reply)
@@ -169,9 +200,12 @@ export function finishAndReport(
     }
   }
   if (facts.length > 0) trace(meta, contentType, 'matched', { facts });
-  else
-    trace(meta, contentType, 'unrecognised', { reason: parser.recognised ? 'no complete reply' : 'no known format' });
-  if (turns.length === 0 && !parser.recognised && looksLikeModelCall(meta, contentType)) {
+  else trace(meta, contentType, 'unrecognised', { reason: recognised ? 'no complete reply' : 'no known format' });
+  const drift = meta.adapter
+    ? // A public app's own send URL answered with a body its adapter could not read: the site changed.
+      !recognised && (meta.status === undefined || (meta.status >= 200 && meta.status < 300))
+    : !recognised && looksLikeModelCall(meta, contentType);
+  if (turns.length === 0 && drift) {
     post({ type: 'unrecognised', apiOrigin, contentType: contentType.split(';')[0]!.trim().slice(0, 120) });
   }
 }

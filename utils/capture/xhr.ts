@@ -4,6 +4,7 @@ import type { BodyParser } from '../parsers/types';
 import { currentGesture, finishAndReport, requestBodyOf, trace, type CallMeta, type Post } from './report';
 import { MAX_BODY_BYTES } from './read-stream';
 import { isWorthReading } from './filters';
+import { pageContext, routeOf } from './adapters';
 
 const apply = Reflect.apply;
 
@@ -33,7 +34,8 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
     apply(target, xhr: XMLHttpRequest, args: unknown[]) {
       try {
         const call = calls.get(xhr);
-        if (call && isWorthReading(call.url))
+        const route = call ? routeOf(call.url) : undefined;
+        if (call && route && route.kind !== 'skip' && isWorthReading(call.url))
           watch(xhr, {
             transport: 'xhr',
             ...call,
@@ -41,6 +43,7 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
             t0: performance.now(),
             requestBody: requestBodyOf(args[0]),
             gesture: currentGesture(),
+            ...(route.kind === 'adapter' ? { adapter: route.adapter } : {}),
           });
       } catch {
         /* ignore */
@@ -68,7 +71,13 @@ export function wrapXhr(win: typeof globalThis, post: Post): void {
       try {
         if (parser === undefined && xhr.readyState >= 2) {
           contentType = (apply(getHeader, xhr, ['content-type']) as string | null) ?? '';
-          parser = createBodyParser(contentType);
+          if (meta.adapter) {
+            meta.status = xhr.status;
+            parser = meta.adapter.createParser(
+              { url: meta.url, method: meta.method, contentType, requestBody: meta.requestBody },
+              pageContext(),
+            );
+          } else parser = createBodyParser(contentType);
           if (!parser) {
             trace(meta, contentType, 'not-read', { reason: `content type ${contentType || '(none)'} is not read` });
             detach();

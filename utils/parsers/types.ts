@@ -53,6 +53,20 @@ export interface ParsedTurn {
    * cumulative usage of a running job): the same id must update one stored record, never add to it.
    */
   snapshot?: boolean;
+  /**
+   * Public AI apps (utils/adapters/): the estimated input of the turn, i.e. the visible conversation so far
+   * (ConversationContext) plus the new prompt. Such apps report no usage, so the generic request-body
+   * estimate would miss the context the site re-sends.
+   */
+  estimatedInputTokens?: number;
+  /** Public AI apps: of `estimatedInputTokens`, the part that is the conversation so far (the rest is the prompt). */
+  contextTokens?: number;
+  /** Public AI apps: the new prompt's text (capped), for the background's real tokenizer. Never stored. */
+  prompt?: string;
+  /** Public AI apps: the site's own conversation / thread id, when the traffic names one. */
+  conversationId?: string;
+  /** Public AI apps: quota windows the reply carried (Claude's `message_limit`), the site's own figures. */
+  quota?: { kind: string; utilization: number; resetsAt?: number }[];
 }
 
 /** Incremental parser for one response body: feed decoded text as it arrives, then finish once. */
