@@ -31,7 +31,7 @@ export function OutcomeFigures({
       <div className="fig" data-testid="total-window">
         <dt>Tokens</dt>
         <dd>
-          <TokenFigure value={{ exact: s.tokens.exact, tokenized: 0, estimated: s.tokens.estimated }} />
+          <TokenFigure value={s.tokens} />
         </dd>
       </div>
       <div className="fig" data-testid="cost-window">

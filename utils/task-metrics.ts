@@ -117,8 +117,11 @@ export interface Waste {
 
 export interface OutcomeSummary {
   range: DayRange;
-  /** Tokens in the range from the daily rollups: exact apart from estimated (tokenized counts as estimated). */
-  tokens: { exact: number; estimated: number; total: number };
+  /**
+   * Tokens in the range from the daily rollups, by where the count came from: the services' own figures,
+   * counted locally with a real tokenizer, and estimated. Never merged into one unlabelled number.
+   */
+  tokens: { exact: number; tokenized: number; estimated: number; total: number };
   /** API-equivalent USD in the range, and tokens no price was known for. */
   costUsd: number;
   unpricedTokens: number;
@@ -142,14 +145,13 @@ export function summariseOutcomes(
   range: DayRange,
   now: number = Date.now(),
 ): OutcomeSummary {
-  const tokens = { exact: 0, estimated: 0, total: 0 };
+  const tokens = { exact: 0, tokenized: 0, estimated: 0, total: 0 };
   let costUsd = 0;
   let unpricedTokens = 0;
   for (const d of daily) {
     if (!inRange(d.day, range)) continue;
     const n = d.inputTokens + d.outputTokens;
-    if (d.source === 'exact') tokens.exact += n;
-    else tokens.estimated += n;
+    tokens[d.source] += n;
     tokens.total += n;
     costUsd += d.costUsd ?? 0;
     unpricedTokens += d.unpricedTokens ?? 0;

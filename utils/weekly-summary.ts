@@ -249,6 +249,9 @@ export function weeklySummaryMarkdown(input: WeeklySummaryInput): string {
         : formatUsdCents(s.costPerDone);
   const rows: [string, string][] = [
     ['Tokens counted by the service', formatTokens(s.tokens.exact)],
+    ...(s.tokens.tokenized > 0
+      ? [['Tokens counted here with the real tokenizer', formatTokens(s.tokens.tokenized)] as [string, string]]
+      : []),
     ['Tokens estimated', formatTokens(s.tokens.estimated, s.tokens.estimated > 0)],
     ['Tokens in all', formatTokens(s.tokens.total, s.tokens.estimated > 0)],
     [

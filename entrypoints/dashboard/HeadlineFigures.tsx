@@ -2,7 +2,7 @@ import { asOf } from '@/utils/prices.json';
 import { formatTokens, formatUsd } from '@/utils/format';
 import type { OutcomeSummary, WeekPoint } from '@/utils/task-metrics';
 import { describeTrend } from './headline-text';
-import { TokensHeadline } from './TokensHeadline';
+import { TokenFigure } from '@/components/TokenFigure';
 import { WasteBreakdown } from './WasteBreakdown';
 import { WeeklyTrendBars } from './WeeklyTrendBars';
 
@@ -36,7 +36,7 @@ export function HeadlineFigures({
     <section className="headlines" aria-label="This range at a glance">
       <div className="headline" data-testid="dash-tokens">
         <h2>Tokens</h2>
-        <TokensHeadline exact={tokens.exact} estimated={tokens.estimated} />
+        <TokenFigure value={tokens} />
       </div>
 
       <div className="headline" data-testid="dash-cost">

@@ -207,9 +207,9 @@ export function App() {
 
           <SiteTable usage={week} />
           <p className="legend-note">
-            Plain numbers are the services&apos; own usage figures. <span className="estimate">≈</span> marks an
-            estimate, where a service reported none. Cost is what the same tokens would cost at public API prices (as of{' '}
-            {pricesAsOf}); your company may pay differently.
+            Plain numbers are the services&apos; own usage figures, or counted here with the real tokenizer where a
+            service reports none (ChatGPT). <span className="estimate">≈</span> marks an estimate. Cost is what the same
+            tokens would cost at public API prices (as of {pricesAsOf}); your company may pay differently.
           </p>
         </>
       )}

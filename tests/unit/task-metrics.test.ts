@@ -148,7 +148,7 @@ describe('summariseOutcomes', () => {
       range,
       NOW,
     );
-    expect(s.tokens).toEqual({ exact: 100, estimated: 50, total: 150 });
+    expect(s.tokens).toEqual({ exact: 100, tokenized: 10, estimated: 40, total: 150 });
     expect(s.costUsd).toBe(0.25);
     expect(s.unpricedTokens).toBe(50);
   });
