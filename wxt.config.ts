@@ -11,6 +11,21 @@ const demoBuild = process.env.WXT_DEMO === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // `npm run zip`: the Chrome and Firefox zips, and (for addons.mozilla.org's reviewers) the sources that
+  // rebuild them with `npm ci && npm run zip`. WXT already leaves out node_modules, .output, dot-folders and
+  // *.test.ts; the tests, their fixtures and output, and the README's screenshots are not needed to build
+  // (tests/build/zip.test.ts rebuilds the Firefox zip from the sources zip alone).
+  zip: {
+    excludeSources: [
+      'tests/**',
+      'test-results/**',
+      'coverage/**',
+      'docs/screenshots/**',
+      'vitest.*.ts',
+      'stats.html',
+      '**/*.log',
+    ],
+  },
   hooks: {
     // The o200k rank table of the real tokenizer (background only, entrypoints/background/tokenize.ts) as a data
     // file, fetched on the first count: Chrome forbids import() in a service worker, and a 2.4 MB table inside
