@@ -10,7 +10,9 @@ export const BUILTINS_STORAGE_KEY = 'builtins';
 
 export const BuiltinSettings = z.object({
   /** Adapter ids (utils/adapters/) switched off. */
-  disabled: z.array(z.string().check(z.maxLength(40))).check(z.maxLength(64)),
+  disabled: z
+    .array(z.string().check(z.maxLength(40)))
+    .check(z.maxLength(64), z.describe('The built-in public apps you switched off (by short name, e.g. "gemini").')),
 });
 export type BuiltinSettings = z.infer<typeof BuiltinSettings>;
 

@@ -7,6 +7,7 @@ import { z } from './zod';
 import { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
 import { PrivacySettings } from './settings';
 import { TrackedSite } from './sites-store';
+import { BuiltinSettings } from './builtin-settings';
 
 export interface StoredThing {
   /** Where it lives in the browser. */
@@ -51,6 +52,24 @@ export const STORED: readonly StoredThing[] = [
   },
   { place: 'extension storage', name: 'settings', what: 'Your privacy choices.', schema: PrivacySettings },
   { place: 'extension storage', name: 'sites', what: 'The AI tools you added.', schema: TrackedSite },
+  {
+    place: 'extension storage',
+    name: 'builtins',
+    what: 'Which built-in public AI apps you switched off.',
+    schema: BuiltinSettings,
+  },
+  {
+    place: 'extension storage',
+    name: 'writeError',
+    what: 'The last time saving new usage failed (for example a full disk), and why; cleared by the next save.',
+  },
+  {
+    place: 'extension storage',
+    name: 'tabConversations',
+    what:
+      'While the browser runs only (session storage): which open tab shows which conversation, as hashes, ' +
+      'so closing a tab can suggest an outcome for its task.',
+  },
   {
     place: 'extension storage',
     name: 'outbox:…',
