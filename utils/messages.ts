@@ -66,6 +66,22 @@ export const ToolCalls = /* @__PURE__ */ z
   .check(/* @__PURE__ */ z.refine((r) => Object.keys(r).length <= 64, 'at most 64 tool names'));
 export type ToolCalls = z.infer<typeof ToolCalls>;
 
+/** Most quota windows one fact carries (Claude reports two or three). */
+export const QUOTA_MAX = 8;
+
+/**
+ * One usage-limit window as the site itself reports it (Claude's `message_limit` frame): the site's own figure,
+ * shown as such, never mixed with Tokenwise's counts. `kind` is the site's name for the window ("5h", "7d").
+ */
+export const QuotaWindow = /* @__PURE__ */ z.strictObject({
+  kind: /* @__PURE__ */ shortText(40),
+  /** Share of the window used, 0–1. */
+  utilization: /* @__PURE__ */ z.number().check(/* @__PURE__ */ z.gte(0), /* @__PURE__ */ z.lte(1)),
+  /** When the window resets (epoch ms). */
+  resetsAt: /* @__PURE__ */ z.optional(epochMs),
+});
+export type QuotaWindow = z.infer<typeof QuotaWindow>;
+
 /** One model call as observed on the page: small facts only. */
 export const UsageFact = /* @__PURE__ */ z.strictObject({
   /** Stable within the site: `<format>:<response id>` so a replayed response maps to the same row. */
@@ -99,6 +115,8 @@ export const UsageFact = /* @__PURE__ */ z.strictObject({
   toolCalls: /* @__PURE__ */ z.optional(ToolCalls),
   /** A snapshot of a record seen again and again (polling): later sightings replace it, never add. */
   snapshot: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.boolean()),
+  /** Public apps: the usage-limit windows the reply reported (Claude), the site's own figures, not counts. */
+  quota: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.array(QuotaWindow).check(/* @__PURE__ */ z.maxLength(QUOTA_MAX))),
 });
 export type UsageFact = z.infer<typeof UsageFact>;
 

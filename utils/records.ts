@@ -95,6 +95,21 @@ export const DailyTotal = z.strictObject({
 });
 export type DailyTotal = z.infer<typeof DailyTotal>;
 
+/** One usage-limit window as a site reported it (QuotaWindow in utils/messages.ts, as stored). */
+export const SiteQuotaWindow = z.strictObject({
+  kind: z.string().check(z.describe('The site\'s name for the window, e.g. "5h" or "7d".')),
+  utilization: z.number().check(z.describe('Share of the window used, 0–1.')),
+  resetsAt: z.optional(z.number()).check(z.describe('When the window resets (ms since 1970).')),
+});
+export type SiteQuotaWindow = z.infer<typeof SiteQuotaWindow>;
+
+/** The latest usage-limit windows a site itself reported, and when. */
+export const SiteQuota = z.strictObject({
+  windows: z.array(SiteQuotaWindow).check(z.describe('The windows, as the site reported them.')),
+  at: z.number().check(z.describe('When the reply that reported them started (ms since 1970).')),
+});
+export type SiteQuota = z.infer<typeof SiteQuota>;
+
 /** What the pipeline knows about each site's traffic: never a silent zero. */
 export const SiteHealth = z.strictObject({
   site: Origin.check(z.describe('Origin of the site.')),
@@ -108,6 +123,14 @@ export const SiteHealth = z.strictObject({
   unrecognised: z.int().check(z.describe('How many responses were seen that nothing could read.')),
   /** Page messages or deliveries that failed validation or a rate limit. */
   rejected: z.int().check(z.describe('Page messages or deliveries that failed validation or a rate limit.')),
+  /** The latest usage-limit windows the site itself reported (Claude's `message_limit`): its own figure. */
+  quota: z
+    .optional(SiteQuota)
+    .check(
+      z.describe(
+        "The latest usage-limit windows the site itself reported (Claude's message_limit): the site's own figure.",
+      ),
+    ),
 });
 export type SiteHealth = z.infer<typeof SiteHealth>;
 

@@ -176,6 +176,11 @@ const strict =
     return true;
   };
 
+const epoch = range(1_500_000_000_000, 4_000_000_000_000);
+/** QuotaWindow in utils/messages.ts, at most 8 (a hole reads as undefined, as Zod reads it). */
+const quotaWindow = strict({ kind: text(1, 40), utilization: range(0, 1), resetsAt: optional(epoch) });
+const quota: Check = (v) => Array.isArray(v) && v.length <= 8 && [...v].every(quotaWindow);
+
 const usageFact = strict({
   key: text(1, 240),
   format: oneOf(FORMATS),
@@ -185,7 +190,7 @@ const usageFact = strict({
   outputTokens: int(0, MAX_TOKENS),
   source: oneOf(SOURCES),
   status: oneOf(STATUSES),
-  startedAt: range(1_500_000_000_000, 4_000_000_000_000),
+  startedAt: epoch,
   durationMs: optional(range(0, DAY_MS)),
   firstByteMs: optional(range(0, DAY_MS)),
   apiOrigin: origin,
@@ -195,6 +200,7 @@ const usageFact = strict({
   runName: optional(text(1, 200)),
   toolCalls: optional(toolCalls),
   snapshot: optional(bool),
+  quota: optional(quota),
 });
 
 const literal =

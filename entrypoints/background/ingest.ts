@@ -7,7 +7,7 @@
  * transaction, so it can never drift from the turns.
  */
 import type { SiteFact } from '@/utils/messages';
-import type { Conversation, DailyTotal, SiteHealth, Task, Turn } from '@/utils/records';
+import type { Conversation, DailyTotal, SiteHealth, SiteQuota, Task, Turn } from '@/utils/records';
 import type { TokenwiseDB } from '@/utils/db';
 import { dayOf } from '@/utils/day';
 import { costOf } from '@/utils/cost';
@@ -182,8 +182,12 @@ export async function ingestFacts(
     };
 
     const sites = new Set<string>();
+    /** Per site, the latest quota the facts carry (an outbox replay may deliver an older one after a newer). */
+    const quotas = new Map<string, SiteQuota>();
     for (const sf of facts) {
       sites.add(sf.site);
+      const q = quotaOf(sf);
+      if (q && q.at >= (quotas.get(sf.site)?.at ?? -Infinity)) quotas.set(sf.site, q);
       const incoming = toTurn(sf);
       const existing = await db.turns.get(incoming.id);
       if (!existing) {
@@ -216,10 +220,18 @@ export async function ingestFacts(
     await db.tasks.bulkPut([...tasks.values()]);
     for (const site of sites) {
       const h = (await db.health.get(site)) ?? blankHealth(site);
-      await db.health.put({ ...h, lastRecognisedAt: now });
+      const q = quotas.get(site);
+      const newer = q && q.at >= (h.quota?.at ?? -Infinity);
+      await db.health.put({ ...h, lastRecognisedAt: now, ...(newer ? { quota: q } : {}) });
     }
   });
   return result;
+}
+
+/** The usage-limit windows a fact reports (the site's own figure), stamped with the reply's start. */
+function quotaOf({ fact }: SiteFact): SiteQuota | undefined {
+  if (!fact.quota?.length) return undefined;
+  return { windows: fact.quota.map((w) => ({ ...w })), at: fact.startedAt };
 }
 
 export function blankHealth(site: string): SiteHealth {

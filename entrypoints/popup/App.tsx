@@ -23,6 +23,7 @@ import { asOf as pricesAsOf } from '@/utils/prices.json';
 import { AgentRuns } from '@/components/AgentRuns';
 import { TokenFigure } from '@/components/TokenFigure';
 import { HealthNotice } from '@/components/HealthNotice';
+import { SiteQuotas } from '@/components/SiteQuotas';
 import { useThemePalette } from '@/components/use-theme-palette';
 import { CurrentSite } from '@/components/CurrentSite';
 import { requestAccess, sendToBackground, useSites } from '@/components/use-sites';
@@ -206,6 +207,8 @@ export function App() {
           {runs && <AgentRuns runs={runs} />}
 
           <SiteTable usage={week} />
+          {/* The sites' own usage limits (Claude), from the health rows already read: no extra read. */}
+          <SiteQuotas health={health} now={now} />
           <p className="legend-note">
             Plain numbers are the services&apos; own usage figures, or counted here with the real tokenizer where a
             service reports none (ChatGPT). <span className="estimate">≈</span> marks an estimate. Cost is what the same

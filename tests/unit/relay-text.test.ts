@@ -68,6 +68,19 @@ describe('checkPageMessage', () => {
         format: 'usage-json',
       }),
     },
+    {
+      type: 'usage',
+      fact: fact({
+        format: 'claude-web',
+        source: 'estimated',
+        quota: [
+          { kind: '5h', utilization: 0.42, resetsAt: 1_773_497_400_000 },
+          { kind: 'k'.repeat(40), utilization: 0 },
+          { kind: '7d', utilization: 1, resetsAt: 4_000_000_000_000 },
+        ],
+      }),
+    },
+    { type: 'usage', fact: fact({ quota: [] }) },
     { type: 'unrecognised', apiOrigin: SITE, contentType: '' },
     { type: 'unrecognised', apiOrigin: 'https://api.example.com', contentType: 'application/json' },
     textMsg(),
@@ -123,6 +136,23 @@ describe('checkPageMessage', () => {
         ['toolCalls', Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`t${i}`, 1]))],
         ['toolCalls', []],
         ['snapshot', 1],
+        ['quota', { kind: '5h', utilization: 0.5 }],
+        ['quota', [{ kind: '', utilization: 0.5 }]],
+        ['quota', [{ kind: 'k'.repeat(41), utilization: 0.5 }]],
+        ['quota', [{ kind: '5h', utilization: 1.01 }]],
+        ['quota', [{ kind: '5h', utilization: -0.01 }]],
+        ['quota', [{ kind: '5h', utilization: Number.NaN }]],
+        ['quota', [{ kind: '5h', utilization: '0.5' }]],
+        ['quota', [{ kind: '5h', utilization: 0.5, resetsAt: 1_773_497_400 }]],
+        ['quota', [{ kind: '5h', utilization: 0.5, resetsAt: 4_000_000_000_001 }]],
+        ['quota', [{ kind: '5h', utilization: 0.5, resetsAt: null }]],
+        ['quota', [{ kind: '5h', utilization: 0.5, extra: 1 }]],
+        ['quota', [{ kind: '5h' }]],
+        ['quota', [null]],
+        ['quota', Object.assign(new Array<unknown>(2), { 1: { kind: '7d', utilization: 0.5 } })], // a hole
+        ['quota', Array.from({ length: 9 }, () => ({ kind: '5h', utilization: 0.5 }))],
+        ['quota', Array.from({ length: 8 }, () => ({ kind: '5h', utilization: 0.5 }))],
+        ['quota', null],
         ['text', 'secret prompt'],
       ] as const
     ).map(

@@ -71,8 +71,9 @@ function quotaWindow(kind: unknown, w: unknown): QuotaWindow | undefined {
   const u = num(w.utilization);
   if (u === undefined || u > 1.5) return undefined; // a share, not a percentage or a count
   const q: QuotaWindow = { kind: k.slice(0, 40), utilization: Math.min(1, u) };
-  const at = epochMs(w.resets_at ?? w.resetsAt);
-  if (at !== undefined) q.resetsAt = at;
+  // a date the relay accepts (utils/messages.ts QuotaWindow), else none: a bad date must not cost the turn
+  const at = epochMs(w.resets_at ?? w.resetsAt) ?? 0;
+  if (at >= 15e11 && at <= 4e12) q.resetsAt = at;
   return q;
 }
 

@@ -129,6 +129,8 @@ export function toFact(turn: ParsedTurn, meta: CallMeta, apiOrigin: string, firs
     ...(turn.runName ? { runName: trimmed(turn.runName, 200) } : {}),
     ...(turn.toolCalls ? { toolCalls: boundedToolCalls(turn.toolCalls) } : {}),
     ...(turn.snapshot ? { snapshot: true } : {}),
+    // the adapter keeps the relay's bounds (claude.ts: ≤ 8 windows, kind ≤ 40, a share, a plausible date)
+    ...(turn.quota?.length ? { quota: turn.quota } : {}),
   };
 }
 
