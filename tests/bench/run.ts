@@ -11,7 +11,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openExtensionPage, type ExtBrowser } from '../e2e/harness';
 import { startDemo, type DemoServer } from '../demo/server';
@@ -28,6 +28,13 @@ import { anyFailed, formatTable, writeJson, type Row } from './report';
 import { envInt, median, round, sleep } from './stats';
 import { measureExtensionCost } from './trace';
 import { countTurns, measureColdStart, measureIngest } from './worker';
+import {
+  measureEstimator,
+  measureO200kLoad,
+  measureWorkerFetch,
+  ranksPackageSize,
+  type WorkerFetchResult,
+} from './estimator';
 import { measurePrune } from './prune';
 
 const RESULTS = resolve('tests/bench/.results/latest.json');
@@ -767,6 +774,217 @@ async function main(): Promise<number> {
         },
       ];
     });
+
+    // 11. The page's estimator against the real o200k tokenizer, per kind of text (Node: both are pure functions).
+    log('estimator error against o200k, per category of tests/bench/text-corpus, and its throughput');
+    await figure(
+      groups,
+      11,
+      { id: 'estimator-error', label: 'estimator vs o200k, mean abs error', unit: '%' },
+      async () => {
+        const r = measureEstimator();
+        const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+        for (const c of r.categories)
+          log(`  ${c.category}: ${c.samples} samples, mean |err| ${pct(c.meanAbsError)}, max ${pct(c.maxAbsError)}`);
+        return [
+          ...r.categories.map((c): Row => ({
+            id: `estimator-error:${c.category}`,
+            label: `estimator vs o200k: ${c.label}`,
+            value: c.meanAbsError * 100,
+            unit: '%',
+            shown: `${pct(c.meanAbsError)} (${c.samples} samples)`,
+            budget: { max: 8, shown: '8 %' },
+            details: {
+              method:
+                'mean over samples (200–2000 chars) of |estimateTokens − o200k| / o200k; o200k = gpt-tokenizer ' +
+                'o200k_base countTokens, special-token strings as plain text',
+              corpus: `tests/bench/text-corpus/${c.category}`,
+              samples: c.samples,
+              chars: c.chars,
+              o200kTokens: c.tokens,
+              estimatedTokens: c.estimated,
+              meanSignedErrorPct: round(c.meanSignedError * 100, 2),
+              maxAbsErrorPct: round(c.maxAbsError * 100, 2),
+              perSample: c.perSample,
+            },
+          })),
+          {
+            id: 'estimator-throughput',
+            label: 'estimator throughput (whole corpus, Node)',
+            // The table's budgets are maxima: ≥ 50 MB/s is held as ≤ 20 ms per MB.
+            value: 1000 / r.mbPerSecond,
+            unit: 'ms/MB',
+            shown: `${r.mbPerSecond.toFixed(1)} MB/s (${(1000 / r.mbPerSecond).toFixed(1)} ms/MB)`,
+            budget: { max: 20, shown: '20 ms/MB' },
+            details: {
+              method:
+                'estimateTokens on every sample once per pass, UTF-8 bytes / median pass time after 20 warm-up passes',
+              bytes: r.bytes,
+              chars: r.chars,
+              passes: r.passes,
+              medianPassMs: round(median(r.passMs), 3),
+              mbPerSecond: round(r.mbPerSecond, 2),
+              cpuMbPerSecond: round(r.cpuMbPerSecond, 2),
+            },
+          },
+          {
+            id: 'estimator-throughput-cpu',
+            label: "same, per second of the process's CPU time",
+            value: r.cpuMbPerSecond,
+            unit: 'MB/s',
+            shown: `${r.cpuMbPerSecond.toFixed(1)} MB/s`,
+            sub: true,
+          },
+        ];
+      },
+    );
+
+    // 12. The real tokenizer's cost: its first load, heap, speed, and the table it adds to the package.
+    log('o200k: first load (Node replay of the worker path, and fetch + parse in the real worker), tokens/s, size');
+    await figure(
+      groups,
+      12,
+      { id: 'o200k-first-load', label: 'o200k first load (Node, worker path)', unit: 'ms' },
+      async () => {
+        const ranksFile = join(extDir, 'o200k_base.json');
+        const r = measureO200kLoad(ranksFile);
+        const size = ranksPackageSize(ranksFile);
+        let inWorker: WorkerFetchResult | string;
+        try {
+          const ui = await openExtensionPage(ext!, 'popup.html'); // wakes the worker
+          try {
+            inWorker = await measureWorkerFetch(await ext!.worker(), '/o200k_base.json');
+          } finally {
+            await ui.close();
+          }
+        } catch (e) {
+          inWorker = errorText(e);
+        }
+        const mb = (x: number) => `${(x / 1e6).toFixed(1)} MB`;
+        const tps = (x: number) => `${Math.round(x).toLocaleString('en-US')} tokens/s`;
+        log(
+          `  load ${ms(r.firstLoadMs)} (read ${ms(r.readMs)}, parse ${ms(r.parseMs)}, build ${ms(r.buildMs)}), ` +
+            `heap kept ${mb(r.retainedHeapBytes)}, ${tps(r.tokensPerSecond)}`,
+        );
+        const workerHeap =
+          typeof inWorker !== 'string' && inWorker.heapAfter !== undefined && inWorker.heapBefore !== undefined
+            ? inWorker.heapAfter - inWorker.heapBefore
+            : undefined;
+        return [
+          {
+            id: 'o200k-first-load',
+            label: 'o200k first load (Node replay of worker path)',
+            value: r.firstLoadMs,
+            unit: 'ms',
+            shown: ms(r.firstLoadMs),
+            details: {
+              method:
+                'tokenize.ts o200k() replayed in Node on the built o200k_base.json: read + JSON.parse, ' +
+                "GptEncoding.getEncodingApi('o200k_base') + one warm-up count; the worker's own loadStats are " +
+                'not reachable from outside its bundle',
+              ...r,
+            },
+          },
+          {
+            id: 'o200k-first-load-split',
+            label: 'read / parse / build encoder',
+            value: null,
+            unit: 'ms',
+            shown: `${ms(r.readMs)} / ${ms(r.parseMs)} / ${ms(r.buildMs)}`,
+            sub: true,
+          },
+          typeof inWorker === 'string'
+            ? {
+                id: 'o200k-worker-fetch',
+                label: 'fetch + parse in the real worker',
+                value: null,
+                unit: 'ms',
+                shown: 'not measured',
+                sub: true,
+                details: { reason: inWorker },
+              }
+            : {
+                id: 'o200k-worker-fetch',
+                label: 'fetch + parse in the real worker (Chromium)',
+                value: inWorker.fetchParseMs,
+                unit: 'ms',
+                shown: ms(inWorker.fetchParseMs),
+                sub: true,
+                details: {
+                  method:
+                    'Playwright Worker.evaluate in the extension service worker: fetch(runtime.getURL) + res.json(), ' +
+                    "as tokenize.ts fetchRanks (the encoder build is not reachable from outside the worker's bundle)",
+                  ...inWorker,
+                },
+              },
+          {
+            id: 'o200k-heap',
+            label: 'heap kept by the loaded encoder (Node)',
+            value: r.retainedHeapBytes,
+            unit: 'bytes',
+            shown: `${mb(r.retainedHeapBytes)} (peak ${mb(r.peakHeapBytes)})`,
+            sub: true,
+            details: {
+              method: 'heapUsed after gc with the encoder alive − before loading; peak = right after load, before gc',
+            },
+          },
+          ...(workerHeap !== undefined
+            ? [
+                {
+                  id: 'o200k-worker-heap',
+                  label: 'worker JS heap after fetch + parse (Chromium)',
+                  value: workerHeap,
+                  unit: 'bytes',
+                  shown: `+${mb(workerHeap)}`,
+                  sub: true,
+                },
+              ]
+            : []),
+          {
+            id: 'o200k-tokens-per-second',
+            label: 'o200k tokens/s after load (Node, new text)',
+            value: r.tokensPerSecond,
+            unit: 'tokens/s',
+            shown: tps(r.tokensPerSecond),
+            details: {
+              method:
+                'countTokens over all corpus samples, merge cache cleared before each pass, median pass; first pass ' +
+                'right after load and passes repeating cached text for reference',
+              corpusTokens: r.corpusTokens,
+              firstPassTokensPerSecond: Math.round(r.firstPassTokensPerSecond),
+              cachedTokensPerSecond: Math.round(r.cachedTokensPerSecond),
+            },
+          },
+          {
+            id: 'o200k-tokens-per-second-first',
+            label: 'first pass right after load',
+            value: r.firstPassTokensPerSecond,
+            unit: 'tokens/s',
+            shown: tps(r.firstPassTokensPerSecond),
+            sub: true,
+          },
+          {
+            id: 'o200k-zip-size',
+            label: 'added to the package: o200k_base.json',
+            value: size.bytes,
+            unit: 'bytes',
+            shown: `${kb(size.bytes)} (gzip ${kb(size.gzipBytes)})`,
+            details: {
+              ...size,
+              note: "the encoder's code is bundled in background.js and not counted here",
+            },
+          },
+          {
+            id: 'o200k-zip-entry',
+            label: size.zip ? 'deflated in the release zip' : 'in the release zip',
+            value: size.zip?.compressed ?? null,
+            unit: 'bytes',
+            shown: size.zip ? kb(size.zip.compressed) : 'not built',
+            sub: true,
+          },
+        ];
+      },
+    );
 
     const rows = [...groups.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, r]) => r);
 
