@@ -50,3 +50,18 @@ export function installFakeScripting(initial: Script[] = []) {
   });
   return registered;
 }
+
+/**
+ * A background with a fresh shared database and a manifest whose content scripts cover `matches` (the built-in
+ * sites the router accepts facts from): what the router's tests start from.
+ */
+export async function freshBackground(matches: string[] = ['http://127.0.0.1/*']): Promise<void> {
+  const { getDb } = await import('@/utils/db');
+  await Promise.all(getDb().tables.map((t) => t.clear()));
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({
+    manifest_version: 3,
+    name: 'Tokenwise',
+    version: '0.1.0',
+    content_scripts: [{ matches, js: ['relay.js'] }],
+  });
+}

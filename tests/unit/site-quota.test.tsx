@@ -21,6 +21,7 @@ import { currentQuota, describeWindow, formatReset, quotaLabel, UNDATED_QUOTA_MS
 import { SiteQuotas } from '@/components/SiteQuotas';
 import { fakeContext, runBody } from './adapters/site-helpers';
 import { freshDb, NOON, siteFact } from './helpers';
+import { freshBackground } from './fakes';
 
 const CLAUDE = 'https://claude.ai';
 // (happy-dom's URL is not Node's: fixtures are read by path)
@@ -134,16 +135,7 @@ describe('the background: the latest quota per site on its health row', () => {
   describe('through the router', () => {
     const EXT_ID = fakeBrowser.runtime.id;
     const fromClaude = { id: EXT_ID, tab: { id: 3 } as never, url: `${CLAUDE}/chat/conv-1`, origin: CLAUDE };
-    beforeEach(async () => {
-      const db = getDb();
-      await Promise.all(db.tables.map((t) => t.clear()));
-      vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({
-        manifest_version: 3,
-        name: 'Tokenwise',
-        version: '0.1.0',
-        content_scripts: [{ matches: ['https://claude.ai/*'], js: ['relay.js'] }],
-      });
-    });
+    beforeEach(() => freshBackground(['https://claude.ai/*']));
     const claudeFact = (quota: unknown) =>
       ({
         site: CLAUDE,

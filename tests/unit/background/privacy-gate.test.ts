@@ -6,6 +6,7 @@ import { refreshBadge } from '@/entrypoints/background/badge';
 import { getDb } from '@/utils/db';
 import { DEFAULT_SETTINGS, pauseFor, saveSettings, type PrivacySettings } from '@/utils/settings';
 import { NOON, siteFact, SITE } from '../helpers';
+import { freshBackground } from '../fakes';
 
 const EXT_ID = fakeBrowser.runtime.id;
 const fromTab = (tab: object) => ({ id: EXT_ID, tab: tab as never, url: `${SITE}/chat`, origin: SITE });
@@ -13,14 +14,7 @@ const settings = (over: Partial<PrivacySettings>): PrivacySettings => ({ ...DEFA
 
 beforeEach(async () => {
   resetSettingsCache();
-  const db = getDb();
-  await Promise.all(db.tables.map((t) => t.clear()));
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({
-    manifest_version: 3,
-    name: 'Tokenwise',
-    version: '0.1.0',
-    content_scripts: [{ matches: ['http://127.0.0.1/*'], js: ['relay.js'] }],
-  });
+  await freshBackground();
 });
 
 describe('applyPrivacy', () => {

@@ -1,24 +1,16 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessage } from '@/entrypoints/background/router';
 import { getDb } from '@/utils/db';
 import { siteFact, SITE } from '../helpers';
+import { freshBackground } from '../fakes';
 
 const EXT_ID = fakeBrowser.runtime.id;
 const extUrl = (path: string) => fakeBrowser.runtime.getURL(path as '/popup.html');
 const tab = { id: 7 } as never;
 const fromPage = (url = `${SITE}/chat`) => ({ id: EXT_ID, tab, url, origin: new URL(url).origin });
 
-beforeEach(async () => {
-  const db = getDb();
-  await Promise.all(db.tables.map((t) => t.clear()));
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({
-    manifest_version: 3,
-    name: 'Tokenwise',
-    version: '0.1.0',
-    content_scripts: [{ matches: ['http://127.0.0.1/*'], js: ['relay.js'] }],
-  });
-});
+beforeEach(() => freshBackground());
 
 describe('handleMessage: content scripts', () => {
   it('stores facts for the page the content script runs in, and acks only after the commit', async () => {
