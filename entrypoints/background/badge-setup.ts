@@ -1,7 +1,7 @@
 import { browser } from '#imports';
 import { refreshBadge } from './badge';
 import { DRAIN_ALARM } from './outbox-drain';
-import { parseSettings, settingsItem } from '@/utils/settings';
+import { onSettingsChange } from './privacy-gate';
 
 const PAUSE_END_ALARM = 'tokenwise:pause-end';
 
@@ -14,13 +14,11 @@ export function setupBadge(): void {
     if (alarm.name === DRAIN_ALARM || alarm.name === PAUSE_END_ALARM) void refreshBadge().catch(() => {});
   });
   // A pause shows at once, and its end too (an alarm at the time it ends).
-  settingsItem.watch((value) => {
-    const settings = parseSettings(value);
-    const { pause } = settings;
+  onSettingsChange(({ pause }) => {
     void browser.alarms.clear(PAUSE_END_ALARM).then(() => {
       if (pause?.until) void browser.alarms.create(PAUSE_END_ALARM, { when: pause.until + 500 });
     });
-    void refreshBadge(Date.now(), settings).catch(() => {});
+    void refreshBadge().catch(() => {});
   });
   void refreshBadge().catch(() => {});
 }

@@ -7,7 +7,7 @@ import { getDb } from '@/utils/db';
 import { dayOf } from '@/utils/day';
 import { formatTokensShort } from '@/utils/format';
 import { summariseOutcomes, windowRange } from '@/utils/task-metrics';
-import { isPaused, type PrivacySettings } from '@/utils/settings';
+import { isPaused } from '@/utils/settings';
 import { currentSettings } from './privacy-gate';
 
 /** "paused until 14:30", "paused until tomorrow", "paused until you resume". */
@@ -40,9 +40,8 @@ export async function todayTotals(now = Date.now()) {
   return { exact, estimated, total: exact + estimated };
 }
 
-/** `known`: settings just read from a change (the cached copy may not have caught up with it yet). */
-export async function refreshBadge(now = Date.now(), known?: PrivacySettings): Promise<void> {
-  const [t, w, settings] = await Promise.all([todayTotals(now), weekOutcomes(now), known ?? currentSettings()]);
+export async function refreshBadge(now = Date.now()): Promise<void> {
+  const [t, w, settings] = await Promise.all([todayTotals(now), weekOutcomes(now), currentSettings()]);
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   if (isPaused(settings, now)) {
     // While paused the badge says so, and nothing else: a count beside "paused" would read as still counting.

@@ -13,16 +13,37 @@ import {
   type PrivacySettings,
 } from '@/utils/settings';
 
+type SettingsListener = (next: PrivacySettings, prev: PrivacySettings) => void;
+
 let cached: Promise<PrivacySettings> | undefined;
 let watching = false;
+const listeners: SettingsListener[] = [];
+
+/**
+ * The one storage watch on the settings: it parses a change once, updates the cached copy, and only then
+ * tells the background's other parts (badge, retention, stored texts), so none of them reads a stale copy.
+ */
+function follow(): void {
+  if (watching) return;
+  watching = true;
+  settingsItem.watch((value, old) => {
+    const next = parseSettings(value);
+    cached = Promise.resolve(next);
+    const prev = parseSettings(old);
+    for (const listener of listeners) listener(next, prev);
+  });
+}
 
 export function currentSettings(): Promise<PrivacySettings> {
-  if (!watching) {
-    watching = true;
-    settingsItem.watch((v) => (cached = Promise.resolve(parseSettings(v))));
-  }
+  follow();
   cached ??= getSettings();
   return cached;
+}
+
+/** Calls `listener` after every settings change, with the cached copy already current. Register at setup. */
+export function onSettingsChange(listener: SettingsListener): void {
+  follow();
+  listeners.push(listener);
 }
 
 /** Forgets the cached settings and the watch (tests reset the fake browser's listeners between cases). */

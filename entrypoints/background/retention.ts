@@ -5,8 +5,7 @@
 import { browser } from '#imports';
 import { getDb } from '@/utils/db';
 import { pruneHistory } from '@/utils/retention';
-import { parseSettings, settingsItem } from '@/utils/settings';
-import { currentSettings } from './privacy-gate';
+import { currentSettings, onSettingsChange } from './privacy-gate';
 import { refreshBadge } from './badge';
 
 export const RETENTION_ALARM = 'tokenwise:retention';
@@ -22,7 +21,7 @@ export function setupRetention(): void {
     if (alarm.name === RETENTION_ALARM) void applyRetention().catch(() => {});
   });
   void browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: 6 * 60 });
-  settingsItem.watch((next, prev) => {
-    if (parseSettings(next).retentionDays !== parseSettings(prev).retentionDays) void applyRetention().catch(() => {});
+  onSettingsChange((next, prev) => {
+    if (next.retentionDays !== prev.retentionDays) void applyRetention().catch(() => {});
   });
 }

@@ -12,8 +12,8 @@ import type { TokenwiseDB } from '@/utils/db';
 import type { TurnText } from '@/utils/records';
 import { dayOf } from '@/utils/day';
 import { redact, type RedactionKind } from '@/utils/redact';
-import { isPaused, parseSettings, settingsItem, sitePrivacy, type PrivacySettings } from '@/utils/settings';
-import { currentSettings } from './privacy-gate';
+import { isPaused, sitePrivacy, type PrivacySettings } from '@/utils/settings';
+import { currentSettings, onSettingsChange } from './privacy-gate';
 
 type TextMessage = Extract<ContentMessage, { type: 'text' }>;
 
@@ -84,8 +84,8 @@ export async function siteRedactionTotals(db: TokenwiseDB, site: string): Promis
  * change made while the worker was not running.
  */
 export function setupTextStore(getDb: () => TokenwiseDB): void {
-  settingsItem.watch((next) => {
-    void sweepTexts(getDb(), parseSettings(next)).catch(() => {});
+  onSettingsChange((next) => {
+    void sweepTexts(getDb(), next).catch(() => {});
   });
   void currentSettings()
     .then((s) => sweepTexts(getDb(), s))
