@@ -5,7 +5,7 @@
  * deletes what the site had stored.
  *
  * Redaction counts: each `TurnText` row keeps its own (`redactions`, by kind); a site's total is the sum over
- * its rows (`siteRedactionTotals`), so deleting a site's texts also removes their counts.
+ * its rows (`siteRedactionTotals` in utils/text-summary.ts), so deleting a site's texts also removes their counts.
  */
 import type { ContentMessage } from '@/utils/messages';
 import type { TokenwiseDB } from '@/utils/db';
@@ -64,18 +64,6 @@ export async function sweepTexts(db: TokenwiseDB, settings: PrivacySettings): Pr
     if (!sitePrivacy(settings, site).storeText) deleted += await db.texts.where('site').equals(site).delete();
   }
   return deleted;
-}
-
-/** Each site's redaction counts, by kind, summed over its stored texts (for the options page). */
-export async function siteRedactionTotals(db: TokenwiseDB, site: string): Promise<Record<string, number>> {
-  const totals: Record<string, number> = {};
-  await db.texts
-    .where('site')
-    .equals(site)
-    .each((t) => {
-      for (const [kind, n] of Object.entries(t.redactions)) totals[kind] = (totals[kind] ?? 0) + n;
-    });
-  return totals;
 }
 
 /**

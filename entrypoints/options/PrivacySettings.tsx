@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { browser } from '#imports';
 import { getDb } from '@/utils/db';
+import { siteTextSummary } from '@/utils/text-summary';
 import { siteLabel } from '@/utils/sites';
 import { isBuiltInOrigin } from '@/utils/builtin-sites';
 import {
@@ -116,16 +117,8 @@ function useTextCounts(sites: string[]) {
   return useLiveQuery(async () => {
     const out = new Map<string, { texts: number; redacted: number }>();
     for (const site of sites) {
-      let redacted = 0;
-      let texts = 0;
-      await getDb()
-        .texts.where('site')
-        .equals(site)
-        .each((t) => {
-          texts++;
-          redacted += Object.values(t.redactions).reduce((a, b) => a + b, 0);
-        });
-      out.set(site, { texts, redacted });
+      const { texts, redactions } = await siteTextSummary(getDb(), site);
+      out.set(site, { texts, redacted: Object.values(redactions).reduce((a, b) => a + b, 0) });
     }
     return out;
   }, [sites.join('\n')]);
