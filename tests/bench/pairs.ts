@@ -119,12 +119,13 @@ export interface PairsResult<S extends Sample> {
   cpuWithout: number;
 }
 
-export interface PairsOptions<S extends Sample> {
-  ext: Page;
-  plain: Page;
+/** `P`: a Playwright page (Chromium) or a puppeteer-core page (Firefox); only `run` touches it. */
+export interface PairsOptions<S extends Sample, P = Page> {
+  ext: P;
+  plain: P;
   pairs: number;
   /** One timed run in `page`; it leaves the page as it found it (or on about:blank). */
-  run: (page: Page) => Promise<S>;
+  run: (page: P) => Promise<S>;
   /** Untimed pause after each run (the other browser's worker stores its fact, GC, …). */
   settleMs: number;
   log: (s: string) => void;
@@ -136,9 +137,9 @@ export interface PairsOptions<S extends Sample> {
 export const outsideLayout = (s: Sample): number => s.cpu.taskMs - s.cpu.layoutMs - s.cpu.styleMs;
 
 /** Warm-up (one run each), then `pairs` pairs in ABBA order: ext first in even pairs, plain first in odd. */
-export async function measurePairs<S extends Sample>(o: PairsOptions<S>): Promise<PairsResult<S>> {
+export async function measurePairs<S extends Sample, P = Page>(o: PairsOptions<S, P>): Promise<PairsResult<S>> {
   const busy = cpuBusyMeter();
-  const run = async (page: Page) => {
+  const run = async (page: P) => {
     busy();
     const s = await o.run(page);
     s.machineBusy = busy();

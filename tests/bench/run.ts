@@ -36,11 +36,15 @@ import {
   type WorkerFetchResult,
 } from './estimator';
 import { measurePrune } from './prune';
+import { launchFirefoxPair, measureFirefoxOverhead, snapshotFirefoxDemoBuild } from './firefox-overhead';
+import { readTable } from '../e2e-firefox/harness';
 
 const RESULTS = resolve('tests/bench/.results/latest.json');
 const BYTES = envInt('BENCH_BYTES', 5_000_000);
 const PAIRS = envInt('BENCH_PAIRS', 12);
 const APP_PAIRS = envInt('BENCH_APP_PAIRS', 8);
+/** With/without pairs of the Firefox page-overhead figure. */
+const FF_PAIRS = envInt('BENCH_FF_PAIRS', 8);
 const APP_REQUESTS = envInt('BENCH_APP_REQUESTS', 200);
 const APP_KB = envInt('BENCH_APP_KB', 50);
 const APP_CONCURRENCY = envInt('BENCH_APP_CONCURRENCY', 8);
@@ -246,7 +250,7 @@ async function figure(
 }
 
 async function main(): Promise<number> {
-  /** Rows of each figure, by the brief's numbering (the table's order; 1.1 and 1.2 print after 1). */
+  /** Rows of each figure, by the brief's numbering (the table's order; 1.1, 1.2 and 1.3 print after 1). */
   const groups = new Map<number, Row[]>();
   const extDir = snapshotDemoBuild();
   const loadAtStart = loadavg()[0]!;
@@ -436,6 +440,68 @@ async function main(): Promise<number> {
         },
       ];
     });
+
+    // 1d. Page overhead in Firefox (issue 7): the same stream, Firefox with / without the Firefox demo build.
+    log(`Firefox page overhead: ${FF_PAIRS} ABBA pairs of ${mbLabel} streams after a warm-up`);
+    await figure(
+      groups,
+      1.3,
+      { id: 'firefox-page-overhead', label: `Firefox page overhead (${mbLabel} stream, wall)`, unit: 'ratio' },
+      async () => {
+        const ff = await launchFirefoxPair(snapshotFirefoxDemoBuild());
+        try {
+          const r = await measureFirefoxOverhead(ff, benchUrl, FF_PAIRS, SETTLE_MS, log);
+          // Sanity check: the extension recorded the with-extension streams, so it really ran in Firefox.
+          const ui = await ff.ext.openExtensionPage('popup.html');
+          const origin = new URL(demo!.chatUrl).origin;
+          const stored = (await readTable<{ id: string }>(ui, 'turns').finally(() => ui.close())).filter((t) =>
+            t.id.startsWith(`${origin}|`),
+          ).length;
+          if (stored < FF_PAIRS) {
+            throw new Error(`Firefox with the extension stored ${stored} of ${FF_PAIRS + 1} streams: did it run?`);
+          }
+          return [
+            {
+              id: 'firefox-page-overhead',
+              label: `Firefox page overhead (${mbLabel} stream, wall)`,
+              value: r.ratio,
+              unit: 'ratio',
+              shown: x2(r.ratio),
+              budget: { max: 1.05, shown: '1.05×' },
+              details: {
+                browser: ff.version,
+                pairs: FF_PAIRS,
+                timed: 'runBench() called → two animation frames after it resolved (reply fully rendered)',
+                figure: 'median of the per-pair with/without ratios (wall time only: Firefox gives no CPU metrics)',
+                withExtWallMs: r.withExt.map((x) => round(x.wallMs, 1)),
+                withoutWallMs: r.without.map((x) => round(x.wallMs, 1)),
+                pairRatios: r.pairRatios.map((x) => round(x, 3)),
+                ci95OfMedian: r.ci.map((x) => round(x, 3)),
+                streamsStoredByTheExtension: stored,
+              },
+            },
+            {
+              id: 'firefox-page-overhead-ms',
+              label: 'median until rendered, with / without',
+              value: r.medianWith - r.medianWithout,
+              unit: 'ms',
+              shown: `${r.medianWith.toFixed(0)} / ${r.medianWithout.toFixed(0)} ms`,
+              sub: true,
+            },
+            {
+              id: 'firefox-page-overhead-robust',
+              label: 'trimmed mean; 95% CI of the median',
+              value: r.trimmedRatio,
+              unit: 'ratio',
+              shown: `${x2(r.trimmedRatio)}; ${r.ci[0].toFixed(2)} – ${r.ci[1].toFixed(2)}`,
+              sub: true,
+            },
+          ];
+        } finally {
+          await ff.close();
+        }
+      },
+    );
 
     // 1c. Detector cost per response that matches nothing: Node (above), then the same loop in Chromium.
     await figure(
@@ -1013,6 +1079,7 @@ async function main(): Promise<number> {
           BYTES,
           PAIRS,
           APP_PAIRS,
+          FF_PAIRS,
           APP_REQUESTS,
           APP_KB,
           APP_CONCURRENCY,
