@@ -64,6 +64,58 @@ describe('estimateTokens vs o200k_base', () => {
     }
   });
 
+  it.each(['german', 'italian', 'polish', 'french', 'spanish'])(
+    '%s paragraphs are each within a fifth of their o200k count (long words in other languages cost more)',
+    (lang) => {
+      const rows = samples.filter((s) => s.file.startsWith(`${lang}-`));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const s of rows) expect(Math.abs(estimateTokens(s.text) - s.o200k) / s.o200k, s.file).toBeLessThan(0.2);
+    },
+  );
+
+  it('counts a non-English text of the same letters as more tokens than English', () => {
+    // same length, same script: o200k knows English words better, so Italian / Polish cost more per letter
+    const en = samples.find((s) => s.file === 'english-1.txt')!;
+    for (const file of ['italian-1.txt', 'polish-1.txt']) {
+      const s = samples.find((x) => x.file === file)!;
+      const perChar = (t: string) => estimateTokens(t) / t.length;
+      expect(perChar(s.text), file).toBeGreaterThan(perChar(en.text));
+    }
+  });
+
+  it('never goes down when more text is appended, and is never negative', () => {
+    for (const a of samples) {
+      const base = estimateTokens(a.text);
+      expect(base).toBeGreaterThan(0);
+      for (const b of samples.slice(0, 12)) {
+        expect(estimateTokens(`${a.text}\n\n${b.text}`), `${a.file} + ${b.file}`).toBeGreaterThanOrEqual(base);
+        expect(estimateTokens(`${a.text} ${b.text}`), `${a.file} + ${b.file}`).toBeGreaterThanOrEqual(base);
+      }
+    }
+  });
+
+  it('keeps an emoji whole when a chunk ends inside its surrogate pair, and survives lone surrogates', () => {
+    const e = createEstimator();
+    e.push('ok \uD83D');
+    e.push('\uDE00 done');
+    expect(e.total()).toBe(estimateTokens('ok \uD83D\uDE00 done'));
+    for (const t of ['\uDE00', '\uD83D', 'a\uD83Db', '\uDE00\uD83D\uD83D']) {
+      expect(estimateTokens(t)).toBeGreaterThan(0);
+      const c = createEstimator();
+      c.push(t);
+      expect(c.total()).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts a large input (8 MB of mixed text) in proportion to its size', () => {
+    const unit = samples.map((s) => s.text).join('\n\n');
+    const one = estimateTokens(unit);
+    const times = Math.ceil(8e6 / unit.length);
+    const big = estimateTokens(Array.from({ length: times }, () => unit).join('\n\n'));
+    expect(big / (one * times)).toBeGreaterThan(0.9);
+    expect(big / (one * times)).toBeLessThan(1.1);
+  });
+
   it('never throws and stays linear on pathological input', () => {
     const t0 = performance.now();
     expect(estimateTokens(' '.repeat(200_000) + 'x')).toBeGreaterThan(0);
