@@ -52,7 +52,7 @@ export function exportFileName(kind: 'export' | 'tasks' | 'daily', now = new Dat
  * recorded while exporting may or may not be in the file; every row that is in it is whole.
  */
 export async function exportAll(db: Dexie, opts: ExportOptions = {}): Promise<Blob> {
-  const pageSize = opts.pageSize ?? 5000;
+  const pageSize = opts.pageSize ?? 2000;
   const [privacy, sites] = await Promise.all([getSettings(), getTrackedSites()]);
   // A database left at an older version (a failed upgrade) may lack newer tables: those export empty.
   const has = (t: TableName) => db.tables.some((x) => x.name === t);
@@ -68,54 +68,36 @@ export async function exportAll(db: Dexie, opts: ExportOptions = {}): Promise<Bl
   // The header's closing brace is replaced by the tables, written table by table, a row per line.
   const parts: string[] = [`${JSON.stringify(header).slice(0, -1)},"tables":{`];
   let done = 0;
-  let open: TableName | undefined;
-  for await (const { name, rows, first } of readPages(db, TABLE_NAMES, pageSize)) {
-    if (name !== open) {
-      parts.push(`${open === undefined ? '' : '],'}\n${JSON.stringify(name)}:[`);
-      open = name;
+  for (const [i, name] of TABLE_NAMES.entries()) {
+    parts.push(`${i > 0 ? ',' : ''}\n${JSON.stringify(name)}:[`);
+    let first = true;
+    for await (const page of has(name) ? readPages(db, name, pageSize) : []) {
+      parts.push(`${first ? '' : ','}\n${page.map((row) => JSON.stringify(row)).join(',\n')}`);
+      first = false;
+      done += page.length;
+      opts.onProgress?.({ table: name, done, total: Math.max(total, done) });
+      await yieldToEventLoop();
     }
-    if (rows.length === 0) continue;
-    parts.push(`${first ? '' : ','}\n${rows.map((row) => JSON.stringify(row)).join(',\n')}`);
-    done += rows.length;
-    opts.onProgress?.({ table: name, done, total: Math.max(total, done) });
-    await yieldToEventLoop();
+    parts.push(']');
   }
-  parts.push(']\n}}\n');
+  parts.push('\n}}\n');
   return new Blob(parts, { type: 'application/json' });
 }
 
-/**
- * The tables' rows in order (each in primary-key order), `size` at a time (keyset paging: no offset to skip
- * over). The next page is requested before this one is handed out, so IndexedDB reads it while the caller
- * serialises the current one: the export's time was mostly spent waiting on reads one after another.
- */
-async function* readPages(
-  db: Dexie,
-  names: readonly TableName[],
-  size: number,
-): AsyncGenerator<{ name: TableName; rows: Record<string, unknown>[]; first: boolean }> {
-  const has = new Set(db.tables.map((t) => t.name));
-  const read = async (name: TableName, after?: string) => {
-    // A database left at an older version (a failed upgrade) may lack newer tables: those export empty.
-    if (!has.has(name)) return [];
-    const table = db.table<Record<string, unknown>, string>(name);
-    return (after === undefined ? table.orderBy(':id') : table.where(':id').above(after)).limit(size).toArray();
-  };
-  const ahead = (page: Promise<Record<string, unknown>[]>) => {
-    // Awaited below; this only keeps a failed read-ahead from being reported as unhandled meanwhile.
-    page.catch(() => {});
-    return page;
-  };
-  for (let t = 0, first = true, next = ahead(read(names[0]!)); t < names.length;) {
-    const name = names[t]!;
-    const rows = await next;
-    const more = rows.length === size;
-    if (more) next = ahead(read(name, rows[rows.length - 1]![PRIMARY_KEYS[name]] as string));
-    else if (t + 1 < names.length) next = ahead(read(names[t + 1]!));
-    // Every table's first page is handed out, even when empty, so that the table is written.
-    yield { name, rows, first };
-    first = !more;
-    if (!more) t++;
+/** A table's rows in primary-key order, `size` at a time (keyset paging: no offset to skip over). */
+async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenerator<Record<string, unknown>[]> {
+  const table = db.table<Record<string, unknown>, string>(name);
+  const key = PRIMARY_KEYS[name];
+  let last: string | undefined;
+  for (;;) {
+    const page =
+      last === undefined
+        ? await table.orderBy(':id').limit(size).toArray()
+        : await table.where(':id').above(last).limit(size).toArray();
+    if (page.length === 0) return;
+    yield page;
+    if (page.length < size) return;
+    last = page[page.length - 1]![key] as string;
   }
 }
 
