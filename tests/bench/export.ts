@@ -43,6 +43,12 @@ function sampleHeap(cdp: CDPSession): { stop: () => Promise<number> } {
   };
 }
 
+/**
+ * How long a step may take before the figure fails instead of reporting: generous, so that a run far over its
+ * budget (a busy machine, or a regression) still yields its number.
+ */
+const STEP_TIMEOUT_MS = 300_000;
+
 const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 export async function measureExportImport(b: ExtBrowser, log: (s: string) => void): Promise<ExportImportResult> {
@@ -57,10 +63,10 @@ export async function measureExportImport(b: ExtBrowser, log: (s: string) => voi
     let heap = sampleHeap(cdp);
     let t0 = Date.now();
     const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: 120_000 }),
+      page.waitForEvent('download', { timeout: STEP_TIMEOUT_MS }),
       byTestId(page, 'export-json').click(),
     ]);
-    await byTestId(page, 'export-status').filter({ hasText: 'Saved' }).waitFor({ timeout: 120_000 });
+    await byTestId(page, 'export-status').filter({ hasText: 'Saved' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     const exportMs = Date.now() - t0;
     const exportPeakHeap = await heap.stop();
     const file = await download.path();
@@ -80,7 +86,7 @@ export async function measureExportImport(b: ExtBrowser, log: (s: string) => voi
     heap = sampleHeap(cdp);
     t0 = Date.now();
     await byTestId(page, 'import-file').setInputFiles(file);
-    await byTestId(page, 'import-preview').waitFor({ timeout: 120_000 });
+    await byTestId(page, 'import-preview').waitFor({ timeout: STEP_TIMEOUT_MS });
     const checkMs = Date.now() - t0;
     const turns = Number(
       (
@@ -90,7 +96,7 @@ export async function measureExportImport(b: ExtBrowser, log: (s: string) => voi
     t0 = Date.now();
     await byTestId(page, 'import-confirm').click();
     const result = byTestId(page, 'import-result').filter({ hasText: 'Imported' });
-    await result.waitFor({ timeout: 120_000 });
+    await result.waitFor({ timeout: STEP_TIMEOUT_MS });
     const applyMs = Date.now() - t0;
     const importPeakHeap = await heap.stop();
     const written = Number(/Imported ([\d,]+)/.exec((await result.textContent()) ?? '')?.[1]?.replaceAll(',', ''));

@@ -57,6 +57,19 @@ describe('exportAll', () => {
     );
   });
 
+  it('reads ahead across tables: a table ending exactly on a page boundary, then the others, as one page', async () => {
+    const db = freshDb();
+    await seedSample(db);
+    const base = sampleTables().turns[0]!;
+    await db.turns.clear();
+    await db.turns.bulkPut(Array.from({ length: 20 }, (_, i) => ({ ...base, id: `k${String(i).padStart(2, '0')}` })));
+    const paged = await (await exportAll(db, { now: NOW, pageSize: 10 })).text();
+    expect(paged).toBe(await (await exportAll(db, { now: NOW, pageSize: 1000 })).text());
+    const file = ExportFile.parse(JSON.parse(paged));
+    expect(file.tables.turns).toHaveLength(20);
+    for (const t of TABLE_NAMES) expect(file.tables[t].length, t).toBe(await db.table(t).count());
+  });
+
   it('covers every Dexie table (a new table must be added to the export format)', () => {
     expect(
       freshDb()
