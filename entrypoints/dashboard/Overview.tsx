@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { TokenwiseDB } from '@/utils/db';
 import type { Task } from '@/utils/records';
@@ -31,8 +31,11 @@ function trendOf(data: OverviewData, earlier: readonly Task[]) {
   return { weeks, trend: trendAgainstOwnPast(weeks) };
 }
 
-/** The range at a glance, its charts, and its tasks. */
-export function Overview({
+/**
+ * The range at a glance, its charts, and its tasks. Memoised: its first view makes the page mark itself ready
+ * (App's state), and that must not render every card and row a second time before the mark shows.
+ */
+export const Overview = memo(function Overview({
   db,
   rangeId,
   palette,
@@ -99,4 +102,4 @@ export function Overview({
       />
     </>
   );
-}
+});

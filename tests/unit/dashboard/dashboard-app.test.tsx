@@ -191,6 +191,23 @@ describe('headline figures', () => {
   });
 });
 
+describe('live updates', () => {
+  // The first view is read in one explicit transaction (no copy through Dexie's query cache); the page must
+  // still follow what the background writes afterwards.
+  it('shows a task, an outcome and tokens the background stores after the first view', async () => {
+    await render();
+    await act(async () => {
+      await db.tasks.put(seeded({ id: 't|new', title: 'Brand new task', tokens: 700, hoursAgo: 0.1 }));
+      await db.tasks.update('t|report', { outcome: 'done', outcomeAt: now });
+      await db.daily.put(daily(today, 'exact', 16_000, undefined, 0.42));
+    });
+    await flush();
+    expect(rowIds()).toEqual(['t|new', 't|report', 't|bug', 't|api']);
+    expect($('[data-testid="dash-tasks-done"]')!.textContent).toMatch(/^Tasks done2of 4/);
+    expect($('[data-testid="dash-tokens"]')!.textContent).toContain('16,000');
+  });
+});
+
 describe('task detail', () => {
   it('opens from a link in the address with its conversations and calls, hidden calls labelled', async () => {
     const conversationId = 'https://chat.acme.example|p:abc';
