@@ -43,15 +43,15 @@ const ourRegistrations = () =>
 const hooked = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('tokenwise.capture')] === true);
 
-/** Opens the tool in a fresh tab and chats once; the reply's response id and whether the hook was there. */
-async function chatOnTool(text: string): Promise<{ id: string; hooked: boolean }> {
+/**
+ * Opens the tool in a fresh tab and chats once: the reply's response id, whether the hook was in the page,
+ * and the tab (closed by the caller once what it waits for is stored: a fact not yet acknowledged when its
+ * tab closes waits in the outbox for the background's next drain).
+ */
+async function chatOnTool(text: string): Promise<{ id: string; hooked: boolean; page: Page }> {
   const page = await ff.browser.newPage();
-  try {
-    await page.goto(`${toolOrigin}/?format=openai-chat-sse&cross=0`);
-    return { hooked: await hooked(page), id: await sendChat(page, text) };
-  } finally {
-    await page.close();
-  }
+  await page.goto(`${toolOrigin}/?format=openai-chat-sse&cross=0`);
+  return { hooked: await hooked(page), id: await sendChat(page, text), page };
 }
 
 describe('Firefox: a user-added internal site', () => {
@@ -61,9 +61,10 @@ describe('Firefox: a user-added internal site', () => {
       `browser.permissions.request({ origins: [${JSON.stringify(hostPattern(toolOrigin))}] }).then(String, (e) => e.message)`,
     );
     expect(refused, 'no user gesture, no permission').toMatch(/user input/i);
-    const { hooked } = await chatOnTool('before adding');
-    expect(hooked).toBe(false);
+    const chat = await chatOnTool('before adding');
+    expect(chat.hooked).toBe(false);
     expect(await turnsFor(toolOrigin)).toEqual([]);
+    await chat.page.close();
   });
 
   it('is added on the options page: access granted, scripts registered, its chat recorded exactly', async () => {
@@ -97,6 +98,7 @@ describe('Firefox: a user-added internal site', () => {
       inputTokens: logged!.inputTokens,
       outputTokens: logged!.outputTokens,
     });
+    await chat.page.close();
     await page.waitForSelector(`${row} [data-testid="site-state"][data-state="ok"]`, { timeout: 10_000 });
     await screenshot(page, 'options-sites', { fullPage: false });
     await options.close();
@@ -121,6 +123,7 @@ describe('Firefox: a user-added internal site', () => {
     // Anything already on its way would arrive within the time the recorded chat above needed.
     await new Promise((r) => setTimeout(r, 1500));
     expect((await turnsFor(toolOrigin)).length).toBe(before);
+    await chat.page.close();
     await options.close();
   });
 });
