@@ -75,7 +75,8 @@ export default defineConfig({
       // the toolbar button. No `tabs`, no `webRequest`, no host access until the user adds a site.
       permissions: ['storage', 'alarms', 'scripting', 'activeTab'],
       optional_host_permissions: ['*://*/*'],
-      action: { default_title: 'Tokenwise' },
+      // Icons: public/icon/<size>.png (WXT lists them as `icons`); the toolbar gets the small ones by name.
+      action: { default_title: 'Tokenwise', default_icon: { 16: 'icon/16.png', 32: 'icon/32.png' } },
       options_ui: { page: 'options.html', open_in_tab: true },
       content_scripts:
         matches.length > 0
