@@ -10,6 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
 import { startDemo, type DemoServer } from '../demo/server';
 import { launchFirefox, readTable, screenshot, waitFor, type FirefoxExt } from './harness';
 import { sendChat, type StoredTurn } from './demo-driver';
@@ -59,14 +60,17 @@ const stopBackground = () =>
 describe('Firefox: test 10, zero requests of the extension’s own', () => {
   it('a session: chats, popup, options, dashboard (which shows the chats), a background restart', async () => {
     const site = new URL(demo.chatUrl).origin;
-    const chat = await ff.browser.newPage();
-    for (const [format, cross] of [
-      ['openai-chat-sse', 0],
-      ['anthropic-sse', 1],
-    ] as const) {
-      await chat.goto(`${demo.chatUrl}?format=${format}&cross=${cross}`);
-      replies.push(await sendChat(chat, `Egress check ${format}`));
-    }
+    // One tab per chat, open to the end: a tab navigated away at once could leave its hidden title call's
+    // fact in the outbox until the background's next drain, and this test compares exact totals.
+    const tabs: Page[] = [];
+    const chatIn = async (format: string, cross: 0 | 1, text: string) => {
+      const tab = await ff.browser.newPage();
+      tabs.push(tab);
+      await tab.goto(`${demo.chatUrl}?format=${format}&cross=${cross}`);
+      replies.push(await sendChat(tab, text));
+    };
+    await chatIn('openai-chat-sse', 0, 'Egress check, same origin');
+    await chatIn('anthropic-sse', 1, 'Egress check, cross origin');
     const popup = await ff.openExtensionPage('popup.html');
     const stored = async () => {
       const ids = (await readTable<StoredTurn>(popup, 'turns')).map((t) => t.id);
@@ -105,11 +109,10 @@ describe('Firefox: test 10, zero requests of the extension’s own', () => {
       );
     expect(await backgroundMark(true)).toBe(true);
     expect(await stopBackground()).toBe(true);
-    await chat.goto(`${demo.chatUrl}?format=openai-responses-sse&cross=1`);
-    replies.push(await sendChat(chat, 'After the background restarted'));
+    await chatIn('openai-responses-sse', 1, 'After the background restarted');
     expect(await waitFor(stored), 'the chat after the restart is recorded').toBe(true);
     expect(await backgroundMark(false), 'a new background page').toBe(false);
-    await Promise.all([chat.close(), popup.close(), options.close(), dash.close()]);
+    await Promise.all([...tabs.map((t) => t.close()), popup.close(), options.close(), dash.close()]);
   });
 
   it('the extension sent nothing; every page request went to the demo servers; the control is seen', async () => {
