@@ -8,7 +8,7 @@
  * built into the extension. Its pages are then scripted with plain BiDi `script.evaluate`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -81,6 +81,7 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
     if (id !== ADDON_ID) throw new Error(`installed add-on id ${id}, expected ${ADDON_ID}`);
   } catch (e) {
     await browser.close().catch(() => {});
+    rmSync(downloadDir, { recursive: true, force: true });
     throw e;
   }
   const bidi = (browser as unknown as { connection: BidiConnection }).connection;
@@ -151,6 +152,7 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
     },
     async close() {
       await browser.close();
+      rmSync(downloadDir, { recursive: true, force: true });
     },
   };
 }
