@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { BUILTIN_MATCHES, DEMO_MATCHES, HOOK_JS, RELAY_JS } from './utils/sites';
+import { noRawHtml } from './build/no-raw-html';
 
 /**
  * One manifest for every target, varied only where it must be:
@@ -11,6 +12,8 @@ const demoBuild = process.env.WXT_DEMO === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // No raw HTML anywhere in the pages (build/no-raw-html.ts says why; `web-ext lint` checks it).
+  vite: () => ({ plugins: [noRawHtml()] }),
   // `npm run zip`: the Chrome and Firefox zips, and (for addons.mozilla.org's reviewers) the sources that
   // rebuild them with `npm ci && npm run zip`. WXT already leaves out node_modules, .output, dot-folders and
   // *.test.ts; the tests, their fixtures and output, and the README's screenshots are not needed to build
@@ -79,7 +82,8 @@ export default defineConfig({
       // the toolbar button. No `tabs`, no `webRequest`, no host access until the user adds a site.
       permissions: ['storage', 'alarms', 'scripting', 'activeTab'],
       optional_host_permissions: ['*://*/*'],
-      action: { default_title: 'Tokenwise' },
+      // Icons: public/icon/<size>.png (WXT lists them as `icons`); the toolbar gets the small ones by name.
+      action: { default_title: 'Tokenwise', default_icon: { 16: 'icon/16.png', 32: 'icon/32.png' } },
       options_ui: { page: 'options.html', open_in_tab: true },
       content_scripts:
         matches.length > 0

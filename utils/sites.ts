@@ -40,8 +40,17 @@ export function originMatches(origin: string, patterns: readonly string[]): bool
   });
 }
 
-/** The match pattern that grants or registers exactly one origin (any path). */
-export const originPattern = (origin: string) => `${origin}/*`;
+/**
+ * The match pattern that grants or registers one origin (any path). Firefox's match patterns cannot name a
+ * port: one that does matches no page at all (seen in Firefox 153: access granted, scripts registered, and
+ * never injected), so there the pattern covers every port of the host. What is recorded is still only the
+ * exact origins in the user's list: the background checks the sender's origin (background/tracked.ts).
+ */
+export function originPattern(origin: string, firefox: boolean = import.meta.env.FIREFOX): string {
+  if (!firefox) return `${origin}/*`;
+  const { protocol, hostname } = new URL(origin);
+  return `${protocol}//${hostname}/*`;
+}
 
 /** A short human label for a site origin: the host, with the port when it has one. */
 export function siteLabel(origin: string): string {

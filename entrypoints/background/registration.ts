@@ -44,8 +44,14 @@ export function syncRegistrations(): Promise<void> {
 
 async function syncOnce(): Promise<void> {
   const wanted: Browser.scripting.RegisteredContentScript[] = [];
+  const patterns = new Set<string>();
   for (const site of await getTrackedSites()) {
-    if (!site.paused && (await hasAccess(site.origin))) wanted.push(...scriptsFor(site.origin));
+    if (site.paused || !(await hasAccess(site.origin))) continue;
+    // In Firefox two sites on one host share a pattern (utils/sites.ts): one pair of scripts covers both.
+    const pattern = originPattern(site.origin);
+    if (patterns.has(pattern)) continue;
+    patterns.add(pattern);
+    wanted.push(...scriptsFor(site.origin));
   }
   const have = (await browser.scripting.getRegisteredContentScripts()).filter((s) => OWN_ID.test(s.id));
   const haveIds = new Set(have.map((s) => s.id));

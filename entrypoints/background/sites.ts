@@ -57,9 +57,11 @@ export async function handleSiteMessage(
   }
   await saveTrackedSites(sites);
   await syncRegistrations();
-  if (msg.type === 'remove-site') {
-    // Least privilege: give the access back too. History already recorded stays.
-    await browser.permissions.remove({ origins: [originPattern(msg.origin)] }).catch(() => false);
+  const pattern = originPattern(msg.origin);
+  // Least privilege: give the access back too, unless another listed site needs the same pattern (Firefox:
+  // one per host). History already recorded stays.
+  if (msg.type === 'remove-site' && !sites.some((s) => originPattern(s.origin) === pattern)) {
+    await browser.permissions.remove({ origins: [pattern] }).catch(() => false);
   }
   return { ok: true };
 }

@@ -1,6 +1,6 @@
 // Reliability test 6: the manifests ask for exactly the approved permissions, and nothing that would let
 // the extension reach other sites or be reached from them.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const read = (dir: string) => JSON.parse(readFileSync(`.output/${dir}/manifest.json`, 'utf8'));
@@ -47,6 +47,39 @@ describe.each(['chrome-mv3', 'firefox-mv3'])('%s release manifest', (dir) => {
       { matches: APPROVED_BUILTINS, js: ['page-hook.js'], run_at: 'document_start', world: 'MAIN' },
       { matches: APPROVED_BUILTINS, js: ['relay.js'], run_at: 'document_start' },
     ]);
+  });
+});
+
+/** Width and height from a PNG's IHDR chunk. */
+const pngSize = (path: string) => {
+  const b = readFileSync(path);
+  expect(b.subarray(1, 4).toString('latin1'), `${path} is a PNG`).toBe('PNG');
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+};
+
+describe.each(['chrome-mv3', 'firefox-mv3'])('%s icons', (dir) => {
+  const m = read(dir);
+
+  it('lists an icon for every size the stores and toolbars ask for, each a PNG of that size', () => {
+    const sizes = ['16', '32', '48', '96', '128'];
+    expect(Object.keys(m.icons).sort((a, b) => +a - +b)).toEqual(sizes);
+    for (const size of sizes) expect(pngSize(`.output/${dir}/${m.icons[size]}`)).toEqual([+size, +size]);
+  });
+
+  it('gives the toolbar button its own small icons', () => {
+    expect(m.action.default_icon).toEqual({ 16: 'icon/16.png', 32: 'icon/32.png' });
+    for (const [size, file] of Object.entries(m.action.default_icon as Record<string, string>)) {
+      expect(pngSize(`.output/${dir}/${file}`)).toEqual([+size, +size]);
+    }
+  });
+});
+
+describe.each(['chrome-mv3', 'firefox-mv3'])('%s pages', (dir) => {
+  it('never assign HTML from a value (React DOM ships without dangerouslySetInnerHTML: build/no-raw-html.ts)', () => {
+    const chunks = readdirSync(`.output/${dir}/chunks`).filter((f) => f.endsWith('.js'));
+    const code = chunks.map((f) => readFileSync(`.output/${dir}/chunks/${f}`, 'utf8')).join('\n');
+    expect(code).toContain('dangerouslySetInnerHTML is not available in Tokenwise');
+    expect(code.match(/\.innerHTML\s*=\s*[\w$]/g) ?? []).toEqual([]);
   });
 });
 

@@ -130,7 +130,9 @@ describe('the sources zip', () => {
           f,
         ) ||
         /(^|\/)\./.test(f) ||
-        /\.(test|spec)\.[cm]?[jt]sx?$|\.log$|\.zip$|\.png$/.test(f),
+        /\.(test|spec)\.[cm]?[jt]sx?$|\.log$|\.zip$/.test(f) ||
+        // The only pictures needed to build are the extension's own icons.
+        (/\.png$/.test(f) && !/^public\/icon\/\d+\.png$/.test(f)),
     );
     expect(unwanted).toEqual([]);
   });

@@ -8,8 +8,10 @@
  * built into the extension. Its pages are then scripted with plain BiDi `script.evaluate`.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findFirefox, HOW_TO_GET_FIREFOX } from './find-firefox';
 
 export const FIREFOX_DEMO_DIR = resolve('.output/firefox-mv3-demo');
@@ -30,6 +32,12 @@ type EvaluateResult =
 
 export interface ExtensionPage {
   context: string;
+  /**
+   * The same tab as a puppeteer-core Page: real clicks and typing (they count as user gestures, which
+   * `permissions.request` needs), dialogs, file inputs, screenshots. Its `url()` stays `about:blank`
+   * (puppeteer never saw the tab navigate), so go through `evaluate` for the location.
+   */
+  page: Page;
   /** Runs `expression` (it may await) in the page and returns its JSON value. */
   evaluate<T>(expression: string): Promise<T>;
   close(): Promise<void>;
@@ -39,7 +47,11 @@ export interface FirefoxExt {
   browser: Browser;
   /** The extension's moz-extension:// origin (its UUID is fixed for the profile). */
   origin: string;
+  /** Where Firefox saves downloads, without asking (a fresh folder per launch). */
+  downloadDir: string;
   openExtensionPage(path?: string): Promise<ExtensionPage>;
+  /** Runs `expression` in the browser window's privileged scope (Services, Ci, gBrowser…); its JSON value. */
+  evaluateInChrome<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -47,6 +59,7 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
   const executablePath = findFirefox();
   if (!executablePath) throw new Error(HOW_TO_GET_FIREFOX);
   const uuid = randomUUID();
+  const downloadDir = mkdtempSync(join(tmpdir(), 'tw-ff-downloads-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath,
@@ -56,6 +69,11 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
       'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: uuid }),
       // Optional host permissions are granted without a prompt (the options page asks for them).
       'extensions.webextOptionalPermissionPrompts': false,
+      // "Export" saves a file at once into downloadDir, as a user who chose a download folder sees it.
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloadDir,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
     },
   });
   try {
@@ -63,6 +81,7 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
     if (id !== ADDON_ID) throw new Error(`installed add-on id ${id}, expected ${ADDON_ID}`);
   } catch (e) {
     await browser.close().catch(() => {});
+    rmSync(downloadDir, { recursive: true, force: true });
     throw e;
   }
   const bidi = (browser as unknown as { connection: BidiConnection }).connection;
@@ -92,9 +111,17 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
     return win.context;
   };
 
+  /** The puppeteer Page puppeteer made for a browsing context it was told about (BiDi context id). */
+  const pageOf = async (context: string) =>
+    waitFor(async () =>
+      (await browser.pages()).find((p) => (p.mainFrame() as unknown as { _id: string })._id === context),
+    );
+
   return {
     browser,
     origin,
+    downloadDir,
+    evaluateInChrome: async (expression) => evaluateIn(await chromeWindow(), expression),
     async openExtensionPage(path = 'popup.html') {
       const url = `${origin}/${path}`;
       const known = new Set((await tree()).map((c) => c.context));
@@ -110,8 +137,11 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
         if (!context) await sleep(100);
       }
       if (!context) throw new Error(`${url} did not open in a tab`);
+      const tab = await pageOf(context);
+      if (!tab) throw new Error(`puppeteer has no page for the tab of ${url}`);
       const page: ExtensionPage = {
         context,
+        page: tab,
         evaluate: (expression) => evaluateIn(context, expression),
         close: async () => {
           await bidi.send('browsingContext.close', { context }).catch(() => {});
@@ -122,8 +152,19 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
     },
     async close() {
       await browser.close();
+      rmSync(downloadDir, { recursive: true, force: true });
     },
   };
+}
+
+export const ARTIFACTS = resolve('tests/e2e/.artifacts');
+
+/** Saves a PNG beside the Chromium suite's, in tests/e2e/.artifacts, named `firefox-<name>.png`. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `firefox-${name}.png`) as `${string}.png`;
+  await page.screenshot({ path, fullPage: opts.fullPage ?? true });
+  return path;
 }
 
 /** Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). */

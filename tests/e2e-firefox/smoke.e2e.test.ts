@@ -2,19 +2,9 @@
 // the demo tool with exactly the usage the demo server logged (the reply and its hidden auto-title call), and
 // the popup shows their total.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
 import { startDemo, type DemoServer } from '../demo/server';
 import { launchFirefox, readTable, waitFor, type ExtensionPage, type FirefoxExt } from './harness';
-
-interface StoredTurn {
-  id: string;
-  site: string;
-  format: string;
-  source: string;
-  status: string;
-  inputTokens: number;
-  outputTokens: number;
-}
+import { sendChat, type StoredTurn } from './demo-driver';
 
 let demo: DemoServer;
 let ff: FirefoxExt;
@@ -27,24 +17,6 @@ afterAll(async () => {
   await ff?.close();
   await demo?.close();
 });
-
-/** tests/e2e/demo-driver.ts `sendChat`, in puppeteer: send a message, wait for the reply; its response id. */
-async function sendChat(page: Page, text: string): Promise<string> {
-  const before = await page.$$eval('.message.assistant', (els) => els.length);
-  await page.type('#prompt', text);
-  await page.click('#send');
-  const id = await page.waitForFunction(
-    (n: number) => {
-      const reply = document.querySelectorAll('.message.assistant')[n];
-      return reply?.getAttribute('data-status') === 'done' && reply.getAttribute('data-response-id');
-    },
-    { timeout: 30_000 },
-    before,
-  );
-  const value = (await id.jsonValue()) as string | false;
-  if (!value) throw new Error('the demo reply has no response id');
-  return value;
-}
 
 describe('Firefox', () => {
   it('records a chat in the demo tool with the exact usage the server logged, and the popup shows it', async () => {
