@@ -24,6 +24,7 @@ export default defineConfig({
       'test-results/**',
       'coverage/**',
       'docs/screenshots/**',
+      'docs/store/**',
       'vitest.*.ts',
       'stats.html',
       '**/*.log',
