@@ -90,7 +90,7 @@ export function createEstimator(): Estimator {
   let punct = 0; // ASCII punctuation in a punctuation run
   let lead = 0; // the word has a punctuation character in front
   let lower = false; // last letter was lower case (an upper-case letter after it starts a new word)
-  let vowel = false; // last letter was a vowel
+  let ending = 0; // the word's last ASCII letter, lower-cased (0 after any other letter): a vowel ending?
   let shut = false; // a punctuation run took its newlines: the next character starts a new piece
   let afterNewline = false; // spaces that follow a newline run (one piece with it if another newline comes)
   let high = ''; // a high surrogate that ended the last push: its pair may start the next one
@@ -99,13 +99,19 @@ export function createEstimator(): Estimator {
     if (kind === WORD) {
       let c = extra + lead * LEAD;
       if (latin) {
-        const l = lat + latin;
-        const v = words ? vowelEnds / words : 0;
-        // hardness: English and code 0, French / Spanish a little, German / Italian more, Polish / Nordic most
-        const hard = Math.min(HMAX, (n1 * W1 + nu * WU + nn * WN + n2 * W2) / l + Math.max(0, v - V0) * WV);
         const en = 1 + Math.max(0, latin - EN_FREE) / EN_PER;
         const hd = latin / HARD_PER;
-        c += en + (hd > en ? (hd - en) * hard : 0) + d1 * D1 + d2 * D2;
+        c += en + d1 * D1 + d2 * D2;
+        // Only long words pay for hardness (most words are short: skip the divisions for them).
+        // Hardness: English and code 0, French / Spanish a little, German / Italian more, Polish / Nordic most.
+        if (hd > en)
+          c +=
+            (hd - en) *
+            Math.min(
+              HMAX,
+              (n1 * W1 + nu * WU + nn * WN + n2 * W2) / (lat + latin) +
+                Math.max(0, (words ? vowelEnds / words : 0) - V0) * WV,
+            );
       }
       if (alpha) c += Math.max(1, alpha);
       return Math.max(1, c);
@@ -117,13 +123,14 @@ export function createEstimator(): Estimator {
     if (kind === WORD && latin) {
       lat += latin;
       words++;
-      if (vowel) vowelEnds++;
+      if (ending === 97 || ending === 101 || ending === 105 || ending === 111 || ending === 117) vowelEnds++;
     }
     sum += cost();
     afterNewline = kind === NEWLINE && next === SPACE;
     kind = next;
     len = latin = d1 = d2 = alpha = extra = punct = lead = 0;
-    lower = vowel = shut = false;
+    lower = shut = false;
+    ending = 0;
   };
   /** A letter arrives: continue the word, or start one (taking a lone space or punctuation mark as its lead). */
   const letter = (upper: boolean): void => {
@@ -169,7 +176,7 @@ export function createEstimator(): Estimator {
             if (l >= 97 && l <= 122) {
               letter(c < 97);
               latin++;
-              vowel = l === 97 || l === 101 || l === 105 || l === 111 || l === 117;
+              ending = l;
             } else if (c >= 48 && c <= 57) {
               if (kind !== DIGITS || len === 3 || shut) close(DIGITS);
               len++;
@@ -206,7 +213,7 @@ export function createEstimator(): Estimator {
               n2++;
               d2++;
             }
-            vowel = false;
+            ending = 0;
           } else if (c >= 0x1e00 && c < 0x1f00) {
             letter(false);
             latin++;
