@@ -44,8 +44,8 @@ const RESULTS = resolve('tests/bench/.results/latest.json');
 const BYTES = envInt('BENCH_BYTES', 5_000_000);
 const PAIRS = envInt('BENCH_PAIRS', 12);
 const APP_PAIRS = envInt('BENCH_APP_PAIRS', 8);
-/** With/without pairs of the Firefox page-overhead figure. */
-const FF_PAIRS = envInt('BENCH_FF_PAIRS', 8);
+/** With/without pairs of the Firefox page-overhead figure (Firefox's run-to-run spread is wider: 8 pairs gave a CI of 0.8–2.5). */
+const FF_PAIRS = envInt('BENCH_FF_PAIRS', 16);
 const APP_REQUESTS = envInt('BENCH_APP_REQUESTS', 200);
 const APP_KB = envInt('BENCH_APP_KB', 50);
 const APP_CONCURRENCY = envInt('BENCH_APP_CONCURRENCY', 8);
