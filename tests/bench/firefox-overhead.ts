@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findFirefox, HOW_TO_GET_FIREFOX } from '../e2e-firefox/find-firefox';
 import { FIREFOX_DEMO_DIR, launchFirefox, type FirefoxExt } from '../e2e-firefox/harness';
-import type { BenchRun, BenchWindow } from './page-overhead';
+import { checkedRun, timeBenchInPage, type BenchRun } from './page-overhead';
 import { measurePairs, type CpuDelta, type PairsResult, type Sample } from './pairs';
 import { sleep } from './stats';
 
@@ -80,13 +80,7 @@ export async function launchFirefoxPair(extDir: string): Promise<FirefoxBrowsers
 async function streamOnce(page: Page, url: string): Promise<FirefoxSample> {
   await page.goto(url, { waitUntil: 'load' });
   await sleep(150); // as in Chromium: the content scripts' handshake and the first paint settle
-  const r = await page.evaluate(async () => {
-    const start = performance.now();
-    const result = await (window as unknown as BenchWindow).runBench();
-    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-    return { ...result, renderedMs: performance.now() - start };
-  });
-  if (!r || r.bytes <= 0) throw new Error(`bench page returned ${JSON.stringify(r)}`);
+  const r = checkedRun(await page.evaluate(timeBenchInPage));
   await page.goto('about:blank');
   return { ...r, wallMs: r.renderedMs, cpu: NO_CPU };
 }

@@ -36,16 +36,26 @@ export async function loadBench(page: Page, url: string): Promise<void> {
   await sleep(150); // let the load settle (content scripts' handshake, first paint)
 }
 
-/** Streams once on a loaded /bench page: runBench() called → two animation frames after it resolved. */
-export async function streamOnce(page: Page): Promise<BenchRun> {
-  const r = await page.evaluate(async () => {
-    const start = performance.now();
-    const result = await (window as unknown as BenchWindow).runBench();
-    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-    return { ...result, renderedMs: performance.now() - start };
-  });
+/**
+ * Runs in the bench page (Chromium through Playwright, Firefox through puppeteer): runBench() called → two
+ * animation frames after it resolved (the whole reply laid out and painted).
+ */
+export async function timeBenchInPage(): Promise<BenchRun> {
+  const start = performance.now();
+  const result = await (window as unknown as BenchWindow).runBench();
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return { ...result, renderedMs: performance.now() - start };
+}
+
+/** A run's result, or a clear error when the bench page streamed nothing. */
+export function checkedRun(r: BenchRun | undefined): BenchRun {
   if (!r || r.bytes <= 0) throw new Error(`bench page returned ${JSON.stringify(r)}`);
   return r;
+}
+
+/** Streams once on a loaded /bench page. */
+export async function streamOnce(page: Page): Promise<BenchRun> {
+  return checkedRun(await page.evaluate(timeBenchInPage));
 }
 
 export type StreamSample = BenchRun & Sample;

@@ -6,6 +6,7 @@
  * year (365 days × 200 turns, 18,250 tasks) and for the screenshots (a few weeks, with readable titles).
  */
 import type { Page } from 'playwright-core';
+import { waitFor } from './harness';
 
 export const SEED_SITES = [
   'https://chat.acme-corp.example',
@@ -48,6 +49,30 @@ export interface SeedResult {
   tasks: number;
   ms: number;
   dbVersion: number;
+}
+
+/**
+ * Opens nothing itself: waits until the extension page `page` (a freshly opened popup) has had Dexie create
+ * the database, then seeds it. Seeding earlier would create a database without Dexie's tables.
+ */
+export async function seedWhenReady(page: Page, opts: SeedOptions): Promise<SeedResult> {
+  await page.locator('main[data-ready="true"], main[aria-busy]').first().waitFor();
+  const ready = await waitFor(() =>
+    page.evaluate(
+      () =>
+        new Promise<boolean>((r) => {
+          const o = indexedDB.open('tokenwise');
+          o.onsuccess = () => {
+            const ok = o.result.objectStoreNames.contains('tasks');
+            o.result.close();
+            r(ok);
+          };
+          o.onerror = () => r(false);
+        }),
+    ),
+  );
+  if (!ready) throw new Error('the extension never created its database (no tasks table)');
+  return seedHistory(page, opts);
 }
 
 export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedResult> {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, DEMO_EXTENSION_DIR, launch, openExtensionPage, waitFor, type ExtBrowser } from './harness';
-import { SEED_SITES, SEED_TITLES, seedHistory } from './seed-history';
+import { SEED_SITES, SEED_TITLES, seedWhenReady } from './seed-history';
 
 const STORE = join(ARTIFACTS, 'store');
 const SHOT = { width: 1280, height: 800 };
@@ -18,23 +18,7 @@ let b: ExtBrowser;
 beforeAll(async () => {
   b = await launch({ colorScheme: 'light' });
   const page = await openExtensionPage(b, 'popup.html');
-  await page.locator('main[data-ready="true"], main[aria-busy]').first().waitFor();
-  // The database exists once the popup has opened it: then the seed can write into its tables.
-  await waitFor(() =>
-    page.evaluate(
-      () =>
-        new Promise<boolean>((r) => {
-          const o = indexedDB.open('tokenwise');
-          o.onsuccess = () => {
-            const ok = o.result.objectStoreNames.contains('tasks');
-            o.result.close();
-            r(ok);
-          };
-          o.onerror = () => r(false);
-        }),
-    ),
-  );
-  await seedHistory(page, { days: 56, perDay: 36, titles: SEED_TITLES });
+  await seedWhenReady(page, { days: 56, perDay: 36, titles: SEED_TITLES });
   await page.close();
   // Two of the seeded sites added as a person would (access granted as in sites.e2e), so the options page
   // shows the user's own tools, not an empty list.

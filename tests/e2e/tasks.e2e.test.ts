@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { startDemo, type DemoServer } from '../demo/server';
 import { launch, openExtensionPage, readTable, screenshot, waitFor, type ExtBrowser } from './harness';
 import { sendChat } from './demo-driver';
-import { SEED_TITLES, seedHistory } from './seed-history';
+import { SEED_TITLES, seedWhenReady } from './seed-history';
 
 interface TaskRow {
   id: string;
@@ -183,22 +183,7 @@ describe('screenshots over a seeded history', () => {
     const seeded = await launch({ colorScheme: scheme });
     try {
       const page = await openExtensionPage(seeded, 'popup.html');
-      await page.locator('main[data-ready="true"], main[aria-busy]').first().waitFor();
-      await waitFor(() =>
-        page.evaluate(
-          () =>
-            new Promise<boolean>((r) => {
-              const o = indexedDB.open('tokenwise');
-              o.onsuccess = () => {
-                const ok = o.result.objectStoreNames.contains('tasks');
-                o.result.close();
-                r(ok);
-              };
-              o.onerror = () => r(false);
-            }),
-        ),
-      );
-      const seed = await seedHistory(page, { days: 56, perDay: 36, titles: SEED_TITLES });
+      const seed = await seedWhenReady(page, { days: 56, perDay: 36, titles: SEED_TITLES });
       expect(seed.tasks).toBeGreaterThan(400);
       await page.close();
 
