@@ -12,6 +12,7 @@
  * storage on for the site, and which the background checks against that setting again before it stores them.
  */
 import { z } from './zod';
+import { WIRE_FORMAT_IDS } from './parsers/types';
 
 // `/* @__PURE__ */` marks each schema-building call as free of side effects, so a bundle that imports only
 // plain values or types from this module (the content scripts: outbox keys, message types) leaves the
@@ -33,23 +34,8 @@ export const Origin = /* @__PURE__ */ z
 export const Provenance = /* @__PURE__ */ z.enum(['exact', 'tokenized', 'estimated']);
 export type Provenance = z.infer<typeof Provenance>;
 
-/** Wire formats the parsers recognise (mirrors `WireFormatId` in utils/parsers/types.ts). */
-export const WireFormat = /* @__PURE__ */ z.enum([
-  'openai-chat',
-  'openai-responses',
-  'anthropic-messages',
-  'bedrock-converse',
-  'gemini',
-  'ollama',
-  'ai-sdk',
-  'usage-json',
-  // The public AI apps' own web traffic (one adapter each in utils/adapters/).
-  'chatgpt-web',
-  'claude-web',
-  'gemini-web',
-  'copilot-web',
-  'perplexity-web',
-]);
+/** Wire formats the parsers recognise (the list lives in utils/parsers/types.ts). */
+export const WireFormat = /* @__PURE__ */ z.enum(WIRE_FORMAT_IDS);
 export type WireFormat = z.infer<typeof WireFormat>;
 
 export const Transport = /* @__PURE__ */ z.enum(['fetch', 'xhr', 'eventsource', 'websocket']);

@@ -8,6 +8,7 @@
 import { browser } from '#imports';
 import type { ContentMessage, HookConfig, PageMessage } from './messages';
 import type { Outbox } from './outbox';
+import { WIRE_FORMAT_IDS } from './parsers/types';
 import { conversationKey, pageTitle } from './page-key';
 
 /** Token bucket: a burst of 100 facts, then 5 per second; enough for any human or agent session. */
@@ -113,21 +114,7 @@ export function followSitePrivacy(site: string, incognito: boolean, onChange: (p
 // exactly what `PageMessage.safeParse` accepts.
 const MAX_TOKENS = 50_000_000;
 const DAY_MS = 86_400_000;
-const FORMATS = new Set([
-  'openai-chat',
-  'openai-responses',
-  'anthropic-messages',
-  'bedrock-converse',
-  'gemini',
-  'ollama',
-  'ai-sdk',
-  'usage-json',
-  'chatgpt-web',
-  'claude-web',
-  'gemini-web',
-  'copilot-web',
-  'perplexity-web',
-]);
+const FORMATS = new Set<string>(WIRE_FORMAT_IDS);
 const TRANSPORTS = new Set(['fetch', 'xhr', 'eventsource', 'websocket']);
 const SOURCES = new Set(['exact', 'tokenized', 'estimated']);
 const STATUSES = new Set(['complete', 'aborted']);

@@ -4,20 +4,26 @@
  */
 
 /** Every wire format a parser can recognise. Keep in sync with `WireFormat` in utils/messages.ts. */
-export type WireFormatId =
-  | 'openai-chat' // OpenAI Chat Completions (streamed chunks or one JSON body), and OpenAI-compatible servers
-  | 'openai-responses' // OpenAI Responses API SSE
-  | 'anthropic-messages' // Anthropic Messages SSE (or one JSON body)
-  | 'bedrock-converse' // Amazon Bedrock Converse JSON / ConverseStream events re-streamed as JSON
-  | 'gemini' // Gemini / Vertex generateContent & streamGenerateContent (usageMetadata)
-  | 'ollama' // Ollama /api/chat and /api/generate NDJSON
-  | 'ai-sdk' // Vercel AI SDK: data stream (0:/e:/d: lines), UI message stream (SSE parts), text stream
-  | 'usage-json' // any JSON object with an id and a usage object (agent run records, job status)
-  | 'chatgpt-web' // the public apps' own web traffic, one adapter each (utils/adapters/)
-  | 'claude-web'
-  | 'gemini-web'
-  | 'copilot-web'
-  | 'perplexity-web';
+/**
+ * The wire formats the parsers recognise: the one list the message schema (utils/messages.ts) and the relay's
+ * Zod-free check (utils/relay-core.ts) are built from.
+ */
+export const WIRE_FORMAT_IDS = [
+  'openai-chat', // OpenAI Chat Completions (streamed chunks or one JSON body), and OpenAI-compatible servers
+  'openai-responses', // OpenAI Responses API SSE
+  'anthropic-messages', // Anthropic Messages SSE (or one JSON body)
+  'bedrock-converse', // Amazon Bedrock Converse JSON / ConverseStream events re-streamed as JSON
+  'gemini', // Gemini / Vertex generateContent & streamGenerateContent (usageMetadata)
+  'ollama', // Ollama /api/chat and /api/generate NDJSON
+  'ai-sdk', // Vercel AI SDK: data stream (0:/e:/d: lines), UI message stream (SSE parts), text stream
+  'usage-json', // any JSON object with an id and a usage object (agent run records, job status)
+  'chatgpt-web', // the public apps' own web traffic, one adapter each (utils/adapters/)
+  'claude-web',
+  'gemini-web',
+  'copilot-web',
+  'perplexity-web',
+] as const;
+export type WireFormatId = (typeof WIRE_FORMAT_IDS)[number];
 
 /** Status of an agent run / job as the tool itself reports it. */
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';

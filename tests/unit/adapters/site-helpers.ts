@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { ConversationContext, SiteAdapter, SocketParser, TrafficMeta } from '@/utils/adapters/types';
 import type { SiteTurn } from '@/utils/adapters/shared';
 import type { BodyParser } from '@/utils/parsers/types';
+import { rng } from '../../bench/corpus';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
@@ -36,17 +37,8 @@ export function fakeContext(initial: Record<string, number> = {}): ConversationC
   };
 }
 
-/** A small seeded PRNG (mulberry32) so random chunkings are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so random chunkings are reproducible: the bench corpus's. */
+export { rng };
 
 export type Chunking = 'whole' | 'char' | { seed: number; max: number };
 
