@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, declareVersions, TokenwiseDB } from '@/utils/db';
-import { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from '@/utils/records';
+import { ROW_SCHEMAS } from '@/utils/export-format';
 import { dayOf } from '@/utils/day';
 
 interface Fixture {
@@ -27,15 +27,6 @@ const STORES: Record<number, string[]> = {
   2: ['daily', 'health', 'turns'],
   3: ['conversations', 'daily', 'health', 'tasks', 'turns'],
   4: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turns'],
-};
-
-const SCHEMAS = {
-  turns: Turn,
-  daily: DailyTotal,
-  health: SiteHealth,
-  conversations: Conversation,
-  tasks: Task,
-  texts: TurnText,
 };
 
 let n = 0;
@@ -127,7 +118,7 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
     // Every row is valid under today's schemas (the same ones import validates with).
     for (const [table, rows] of Object.entries(after.rows)) {
       for (const row of rows) {
-        const r = SCHEMAS[table as keyof typeof SCHEMAS].safeParse(row);
+        const r = ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS].safeParse(row);
         expect(r.success, `${table} ${JSON.stringify(row)}`).toBe(true);
       }
     }
