@@ -6,8 +6,7 @@ import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import type { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
 import { groupTurnsIntoTasks } from './upgrades';
 import { trackOpen } from './db-status';
-
-export const DB_NAME = 'tokenwise';
+import { DB_NAME } from './db-name';
 
 /** The schema version this build opens (the last `db.version(n)` below). */
 export const CURRENT_VERSION = 4;

@@ -4,16 +4,31 @@ import type { TokenwiseDB } from '@/utils/db';
 import type { Task } from '@/utils/records';
 import { summariseOutcomes, trendAgainstOwnPast, weeklyTokensPerDone } from '@/utils/task-metrics';
 import { Breakdowns } from './Breakdowns';
-import { loadEarlierTrendTasks, loadOverview, TREND_WEEKS, type OverviewData } from './dashboard-data';
+import {
+  loadEarlierTrendTasks,
+  loadOverview,
+  overviewFromFirstRead,
+  overviewReadKey,
+  TREND_WEEKS,
+  type OverviewData,
+} from './dashboard-data';
+import { parseHash } from './hash-state';
 import { daySeries } from './day-series';
 import { HeadlineFigures } from './HeadlineFigures';
 import { RANGE_LABELS, type RangeId } from './ranges';
 import { toRows, type OutcomeFilter } from './task-rows';
 import { TaskTable } from './TaskTable';
 import type { ThemePalette } from '@/components/use-theme-palette';
+import { useFirstRead } from '@/components/use-first-read';
+import { takeFirstRead } from '@/utils/first-read';
 
 // Chart.js is the largest part of the page: load it after the figures and the table are on screen.
 const DailyChart = lazy(() => import('./DailyChart').then((m) => ({ default: m.DailyChart })));
+
+/** The range the page opened on, and what the page's <head> script read for it (utils/first-read.ts). */
+const initialRange = parseHash(location.hash).range;
+const firstRead = takeFirstRead(overviewReadKey(initialRange));
+const firstOverview = (rows: Record<string, unknown[]>, now: number) => overviewFromFirstRead(initialRange, rows, now);
 
 /** Everything derived from one read, computed once per read (not per render). */
 function derive(data: OverviewData) {
@@ -52,7 +67,12 @@ export const Overview = memo(function Overview({
   onReady: () => void;
   focusTaskId?: string;
 }) {
-  const data = useLiveQuery(() => loadOverview(db, rangeId), [db, rangeId]);
+  const first = useFirstRead(firstRead, firstOverview);
+  const live = useLiveQuery(
+    () => (first.settled ? loadOverview(db, rangeId) : undefined),
+    [db, rangeId, first.settled],
+  );
+  const data = live ?? (rangeId === initialRange ? first.data : undefined);
   const derived = useMemo(() => (data ? derive(data) : undefined), [data]);
   // Only once the first view is there (null until then: useLiveQuery's undefined means "still reading").
   const earlier = useLiveQuery(

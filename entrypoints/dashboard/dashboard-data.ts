@@ -4,6 +4,7 @@
  * bench). Only the background writes; these run inside useLiveQuery so changes made elsewhere show at once.
  */
 import type { TokenwiseDB } from '@/utils/db';
+import type { ReadPlan } from '@/utils/first-read';
 import type { Conversation, DailyTotal, Task, Turn } from '@/utils/records';
 import { addDays, startOfWeek, type DayRange } from '@/utils/task-metrics';
 import { rangeOf, type RangeId } from './ranges';
@@ -27,14 +28,34 @@ export interface OverviewData {
  * reads straight from IndexedDB and is still observed for changes.
  */
 export async function loadOverview(db: TokenwiseDB, id: RangeId, now = Date.now()): Promise<OverviewData> {
-  const range = rangeOf(id, now);
+  const plan = overviewPlan(id, now);
   const [daily, tasks] = await db.transaction('r', [db.daily, db.tasks], () =>
     Promise.all([
-      db.daily.where('day').between(range.from, range.to, true, true).toArray(),
-      db.tasks.where('day').between(range.from, range.to, true, true).toArray(),
+      db.daily.where('day').between(plan.daily.from, plan.daily.to, true, true).toArray(),
+      db.tasks.where('day').between(plan.tasks.from, plan.tasks.to, true, true).toArray(),
     ]),
   );
-  return { range, now, daily, tasks };
+  return { range: rangeOf(id, now), now, daily, tasks };
+}
+
+/**
+ * The first view's reads (the range's rollups and tasks, by day): one plan for loadOverview and the page's
+ * <head> script, which starts them before the bundle is evaluated (utils/first-read.ts).
+ */
+export function overviewPlan(id: RangeId, now: number) {
+  const range = rangeOf(id, now);
+  return {
+    daily: { table: 'daily', index: 'day', from: range.from, to: range.to },
+    tasks: { table: 'tasks', index: 'day', from: range.from, to: range.to },
+  } satisfies ReadPlan;
+}
+
+/** The key the head script's read goes by. */
+export const overviewReadKey = (id: RangeId) => `dashboard:${id}`;
+
+/** The head script's rows as the first view (rows of this extension's own database, as Dexie returns them). */
+export function overviewFromFirstRead(id: RangeId, rows: Record<string, unknown[]>, now: number): OverviewData {
+  return { range: rangeOf(id, now), now, daily: rows.daily as DailyTotal[], tasks: rows.tasks as Task[] };
 }
 
 /** The first day of the weeks the trend compares (this week and the ones before it). */

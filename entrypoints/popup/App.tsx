@@ -4,6 +4,8 @@ import { lazy, Suspense, useState } from 'react';
 import { browser } from '#imports';
 import { getDb } from '@/utils/db';
 import { dayOf, lastDays } from '@/utils/day';
+import { takeFirstRead } from '@/utils/first-read';
+import { FIRST_WINDOW, popupPlan, popupReadKey } from './read-plan';
 import { healthOf, summariseRuns, summariseUsage, type RunSummary } from '@/utils/metrics';
 import {
   addDays,
@@ -29,6 +31,7 @@ import { OutcomeQueue } from '@/components/OutcomeQueue';
 import { LocalChip } from '@/components/LocalChip';
 import { PauseNotice } from '@/components/PauseNotice';
 import { DbStatus } from '@/components/DbStatus';
+import { useFirstRead } from '@/components/use-first-read';
 
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
@@ -56,31 +59,37 @@ interface PopupData {
   health: SiteHealth[];
 }
 
-/**
- * What the first render needs, through day indexes: rollups of the last 30 days (the chart), the tasks of
- * the chosen period only, site health and this week's agent runs. Bounded by days, not by history.
- */
+/** The popup's first view through Dexie, as a live query: the same plan as the head script's early read. */
 async function loadPopupData(win: WindowKind): Promise<PopupData> {
   const now = Date.now();
-  const today = dayOf(now);
-  const week = lastDays(7, now);
-  const range = windowRange(win, now);
+  const plan = popupPlan(win, now);
   const db = getDb();
   // One explicit read-only transaction: inside useLiveQuery, Dexie's implicit ones go through its query cache,
   // which deep-clones every row it returns (a large share of the first render in a CPU profile). Reads in an
   // explicit transaction come straight from IndexedDB and are still watched for changes.
   const [daily, tasks, health] = await db.transaction('r', [db.daily, db.tasks, db.health], () =>
     Promise.all([
-      db.daily.where('day').between(addDays(today, -29), today, true, true).toArray(),
-      // The period's tasks, and at least the chart's 7 days of them (completed tasks are drawn per day).
-      db.tasks
-        .where('day')
-        .between(range.from < week[0]! ? range.from : week[0]!, today, true, true)
-        .toArray(),
+      db.daily.where('day').between(plan.daily.from, plan.daily.to, true, true).toArray(),
+      db.tasks.where('day').between(plan.tasks.from, plan.tasks.to, true, true).toArray(),
       db.health.toArray(),
     ]),
   );
   return { now, win, daily, tasks, health };
+}
+
+/** What the popup's <head> script read before this bundle ran (utils/first-read.ts), if anything. */
+const firstRead = takeFirstRead(popupReadKey(FIRST_WINDOW));
+
+/** The head script's rows, as the popup's data for its first period. */
+function fromFirstRead(rows: Record<string, unknown[]>, now: number): PopupData {
+  // Rows of this extension's own database, exactly as Dexie would return them.
+  return {
+    now,
+    win: FIRST_WINDOW,
+    daily: rows.daily as DailyTotal[],
+    tasks: rows.tasks as Task[],
+    health: rows.health as SiteHealth[],
+  };
 }
 
 /** This week's agent runs with their tool calls: read after the first render. */
@@ -111,8 +120,10 @@ function openDashboard(hash = '') {
 }
 
 export function App() {
-  const [win, setWin] = useState<WindowKind>('week');
-  const data = useLiveQuery(() => loadPopupData(win), [win]);
+  const [win, setWin] = useState<WindowKind>(FIRST_WINDOW);
+  const first = useFirstRead(firstRead, fromFirstRead);
+  const live = useLiveQuery(() => (first.settled ? loadPopupData(win) : undefined), [win, first.settled]);
+  const data = live ?? (win === FIRST_WINDOW ? first.data : undefined);
   // Outcomes just marked here show at once; data read after the mark (the worker's write wakes the live
   // query) replaces them. If the worker could not store a mark, it is undone and the error shown.
   const [marked, setMarked] = useState<Record<string, { outcome: Outcome; at: number }>>({});
