@@ -113,8 +113,10 @@ export async function launchFirefox(extDir = FIREFOX_DEMO_DIR): Promise<FirefoxE
 
   /** The puppeteer Page puppeteer made for a browsing context it was told about (BiDi context id). */
   const pageOf = async (context: string) =>
-    waitFor(async () =>
-      (await browser.pages()).find((p) => (p.mainFrame() as unknown as { _id: string })._id === context),
+    waitFor(
+      async () => (await browser.pages()).find((p) => (p.mainFrame() as unknown as { _id: string })._id === context),
+      // Puppeteer learns of a new tab from BiDi events: 20 s was not always enough on a loaded 2-core machine.
+      45_000,
     );
 
   return {
