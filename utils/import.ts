@@ -223,6 +223,11 @@ export interface ApplyOptions {
   validOnly?: boolean;
   /** Rows per bulkPut inside the one transaction. */
   chunkSize?: number;
+  /**
+   * Rows written so far of the total, after each chunk. Nothing is committed until the end: a year of history
+   * takes tens of seconds here (IndexedDB's cost per record), and the person sees it move.
+   */
+  onProgress?: (p: { done: number; total: number }) => void;
 }
 
 /**
@@ -244,17 +249,22 @@ export async function applyImport(
         'Choose “Import the valid records only” to import the rest.',
     };
   }
-  const size = opts.chunkSize ?? 5000;
+  const size = opts.chunkSize ?? 2000;
+  const total = TABLE_NAMES.reduce((sum, t) => sum + preview.changes[t].length, 0);
   let written = 0;
   try {
     await db.transaction(
       'rw',
       TABLE_NAMES.map((t) => db.table(t)),
       async () => {
+        let done = 0;
         for (const name of TABLE_NAMES) {
           const rows = preview.changes[name];
           for (let i = 0; i < rows.length; i += size) {
-            await db.table(name).bulkPut(rows.slice(i, i + size));
+            const chunk = rows.slice(i, i + size);
+            await db.table(name).bulkPut(chunk);
+            done += chunk.length;
+            opts.onProgress?.({ done, total });
           }
           written += rows.length;
         }

@@ -157,7 +157,14 @@ function ImportPanel() {
     if (!preview) return;
     setBusy(true);
     setMessage({ tone: 'info', text: 'Importing…' });
-    const result = await applyImport(preview, getDb(), { validOnly });
+    const result = await applyImport(preview, getDb(), {
+      validOnly,
+      onProgress: ({ done, total }) =>
+        setMessage({
+          tone: 'info',
+          text: `Importing… ${n(done)} of ${n(total)} records (${Math.floor((done / total) * 100)}%). Nothing is saved until all are written.`,
+        }),
+    });
     setBusy(false);
     if (!result.ok) return setMessage({ tone: 'bad', text: result.error });
     setPreview(undefined);

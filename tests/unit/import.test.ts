@@ -61,6 +61,21 @@ describe('checkImport + applyImport', () => {
     expect(sent).toContainEqual({ type: 'refresh-badge' });
   });
 
+  it('reports its progress after each chunk, up to every row it writes', async () => {
+    const { db, text } = await exportedText();
+    await wipeHistory(db);
+    const seen: { done: number; total: number }[] = [];
+    const result = await applyImport(await preview(text, db), db, {
+      chunkSize: 4,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(result).toEqual({ ok: true, written: 19 });
+    expect(seen.every((p) => p.total === 19)).toBe(true);
+    expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
+    expect(seen.at(-1)!.done).toBe(19);
+    expect(seen.length).toBeGreaterThanOrEqual(5); // 19 rows over several tables, 4 at a time
+  });
+
   it('18: into another profile (a fresh database) too', async () => {
     const { text, db } = await exportedText();
     const before = await dumpState(db);

@@ -30,6 +30,11 @@ afterEach(() => {
 const health = (site: string): SiteHealth => ({ site, unrecognised: 0, rejected: 0 });
 const settle = () => act(() => new Promise((r) => setTimeout(r, 50)));
 const text = () => container.textContent;
+/** Settles until the page shows `expected` (live queries answer after IndexedDB does), for at most 3 s. */
+async function until(expected: string) {
+  for (let i = 0; i < 60 && text() !== expected; i++) await settle();
+  expect(text()).toBe(expected);
+}
 
 function Sites({ on }: { on: boolean }) {
   const sites = useLazyLiveQuery(load, () => (on ? () => db.health.toArray() : undefined), [on]);
@@ -37,11 +42,11 @@ function Sites({ on }: { on: boolean }) {
 }
 
 class Boundary extends Component<{ children: ReactNode }, { error?: string }> {
-  state: { error?: string } = {};
+  override state: { error?: string } = {};
   static getDerivedStateFromError(e: unknown) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
-  render() {
+  override render() {
     return this.state.error ? <p>failed: {this.state.error}</p> : this.props.children;
   }
 }
@@ -52,17 +57,15 @@ describe('useLazyLiveQuery', () => {
     await settle();
     expect(text()).toBe('reading');
     act(() => root.render(<Sites on />));
-    await settle();
-    expect(text()).toBe('none');
+    await until('none');
     await act(() => db.health.put(health('https://a.example')));
-    await settle();
-    expect(text()).toBe('https://a.example');
+    await until('https://a.example');
   });
 
   it('keeps the last result on screen when the deps change', async () => {
     await db.health.put(health('https://a.example'));
     act(() => root.render(<Sites on />));
-    await settle();
+    await until('https://a.example');
     act(() => root.render(<Sites on={false} />));
     expect(text()).toBe('https://a.example');
   });
@@ -79,8 +82,7 @@ describe('useLazyLiveQuery', () => {
         </Boundary>,
       ),
     );
-    await settle();
-    expect(text()).toBe('failed: database blocked');
+    await until('failed: database blocked');
   });
 
   it('reports a module that could not be loaded the same way', async () => {
@@ -99,7 +101,6 @@ describe('useLazyLiveQuery', () => {
         </Boundary>,
       ),
     );
-    await settle();
-    expect(text()).toBe('failed: chunk missing');
+    await until('failed: chunk missing');
   });
 });
