@@ -2,29 +2,17 @@
 // What a person sees when the database is blocked, failed to upgrade, or full (reliability tests 14, 16, 17):
 // nothing while all is well, a plain notice (role=alert) saying what happened and what to do otherwise.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRoot } from 'react-dom/client';
 import { DbStatus, DbStatusBoundary } from '@/components/DbStatus';
+import { mountEachTest } from './react-root';
 import { dbOpenState, writeErrorItem, type DbOpenState } from '@/utils/db-status';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root;
-let container: HTMLElement;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-  dbOpenState.set({ kind: 'opening' });
-});
+const mounted = mountEachTest();
+afterEach(() => dbOpenState.set({ kind: 'opening' }));
 
 const flush = () => act(() => new Promise((r) => setTimeout(r, 10)));
-const alert = () => container.querySelector('[role="alert"]');
+const alert = () => mounted.container.querySelector('[role="alert"]');
 
 describe('DbStatus', () => {
   it.each<[DbOpenState, RegExp | null]>([
@@ -36,10 +24,10 @@ describe('DbStatus', () => {
       /could not open its database: grouping failed halfway.*export it under Settings/,
     ],
   ])('open state %o shows %s', async (state, text) => {
-    act(() => root.render(<DbStatus />));
+    act(() => mounted.root.render(<DbStatus />));
     act(() => dbOpenState.set(state));
     await flush();
-    if (text === null) expect(container.innerHTML).toBe('');
+    if (text === null) expect(mounted.container.innerHTML).toBe('');
     else {
       expect(alert()?.getAttribute('data-state')).toBe(state.kind);
       expect(alert()?.textContent).toMatch(text);
@@ -47,7 +35,7 @@ describe('DbStatus', () => {
   });
 
   it('follows the state as it changes: blocked, then ready (the notice goes away)', async () => {
-    act(() => root.render(<DbStatus />));
+    act(() => mounted.root.render(<DbStatus />));
     await flush();
     act(() => dbOpenState.set({ kind: 'blocked' }));
     expect(alert()).not.toBeNull();
@@ -57,7 +45,7 @@ describe('DbStatus', () => {
 
   it('says the storage is full when the background could not save, and clears when it saves again', async () => {
     act(() => dbOpenState.set({ kind: 'ready' }));
-    act(() => root.render(<DbStatus />));
+    act(() => mounted.root.render(<DbStatus />));
     await flush();
     expect(alert()).toBeNull();
     await act(() => writeErrorItem.setValue({ name: 'QuotaExceededError', message: 'quota', at: Date.now() }));
@@ -73,7 +61,7 @@ describe('DbStatus', () => {
   it('shows a write error already recorded before the page opened', async () => {
     await writeErrorItem.setValue({ name: 'UnknownError', message: 'disk I/O', at: Date.now() });
     act(() => dbOpenState.set({ kind: 'ready' }));
-    act(() => root.render(<DbStatus />));
+    act(() => mounted.root.render(<DbStatus />));
     await flush();
     expect(alert()?.textContent).toMatch(/could not save new usage: disk I\/O/);
   });
@@ -88,13 +76,13 @@ describe('DbStatusBoundary', () => {
   it('shows the failed-open notice instead of a blank page when a query throws because the database failed', async () => {
     dbOpenState.set({ kind: 'failed', name: 'UpgradeError', message: 'grouping failed halfway' });
     act(() =>
-      root.render(
+      mounted.root.render(
         <DbStatusBoundary fallback={(n) => <main className="popup">{n}</main>}>
           <Throws error={named('DatabaseClosedError', 'Database has been closed')} />
         </DbStatusBoundary>,
       ),
     );
-    expect(container.querySelector('main [role="alert"]')?.textContent).toMatch(/grouping failed halfway/);
+    expect(mounted.container.querySelector('main [role="alert"]')?.textContent).toMatch(/grouping failed halfway/);
   });
 
   it('lets any other error through', () => {

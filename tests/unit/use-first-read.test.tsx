@@ -1,23 +1,12 @@
 // @vitest-environment happy-dom
 // How a page hands over from its head script's early read to its own live queries (components/use-first-read.ts).
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIRST_READ_WAIT_MS, useFirstRead, type TakenFirstRead } from '@/components/use-first-read';
+import { mountEachTest } from './react-root';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root;
-let container: HTMLElement;
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+const mounted = mountEachTest();
+const render = (first: TakenFirstRead | undefined) => act(() => mounted.root.render(<Probe first={first} />));
 
 const toData = (rows: Record<string, unknown[]>, now: number) => `${rows.tasks!.length} tasks at ${now}`;
 
@@ -26,34 +15,34 @@ function Probe({ first }: { first: TakenFirstRead | undefined }) {
   return <p data-settled={String(settled)}>{data ?? 'no data'}</p>;
 }
 const shown = () => {
-  const p = container.querySelector('p')!;
+  const p = mounted.container.querySelector('p')!;
   return { settled: p.dataset.settled === 'true', text: p.textContent };
 };
 const wait = (ms: number) => act(() => new Promise((r) => setTimeout(r, ms)));
 
 describe('useFirstRead', () => {
   it('is settled at once, with no data, on a page without an early read', () => {
-    act(() => root.render(<Probe first={undefined} />));
+    render(undefined);
     expect(shown()).toEqual({ settled: true, text: 'no data' });
   });
 
   it('shows the early read’s rows and then settles', async () => {
     let resolve!: (rows: Record<string, unknown[]>) => void;
     const rows = new Promise<Record<string, unknown[]> | undefined>((r) => (resolve = r));
-    act(() => root.render(<Probe first={{ now: 42, rows }} />));
+    render({ now: 42, rows });
     expect(shown()).toEqual({ settled: false, text: 'no data' }); // the live queries wait for it
     await act(async () => resolve({ tasks: [{}, {}] }));
     expect(shown()).toEqual({ settled: true, text: '2 tasks at 42' });
   });
 
   it('settles with no data when the early read found nothing usable', async () => {
-    act(() => root.render(<Probe first={{ now: 1, rows: Promise.resolve(undefined) }} />));
+    render({ now: 1, rows: Promise.resolve(undefined) });
     await wait(0);
     expect(shown()).toEqual({ settled: true, text: 'no data' });
   });
 
   it(`stops waiting for a read that has not finished after ${FIRST_READ_WAIT_MS} ms`, async () => {
-    act(() => root.render(<Probe first={{ now: 1, rows: new Promise(() => {}) }} />));
+    render({ now: 1, rows: new Promise(() => {}) });
     await wait(FIRST_READ_WAIT_MS / 2);
     expect(shown().settled).toBe(false);
     await wait(FIRST_READ_WAIT_MS / 2 + 100);

@@ -1,35 +1,25 @@
 // @vitest-environment happy-dom
 // useLazyLiveQuery (components/use-lazy-live-query.ts): Dexie's live query, with Dexie loaded only when needed.
 import { act, Component, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { liveQuery } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useLazyLiveQuery } from '@/components/use-lazy-live-query';
 import type { TokenwiseDB } from '@/utils/db';
 import type { SiteHealth } from '@/utils/records';
 import { freshDb } from './helpers';
+import { mountEachTest } from './react-root';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root;
-let container: HTMLElement;
+const mounted = mountEachTest();
 let db: TokenwiseDB;
 const load = () => Promise.resolve({ liveQuery });
 beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
   db = freshDb();
 });
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-  db.close();
-});
+afterEach(() => db.close());
 
 const health = (site: string): SiteHealth => ({ site, unrecognised: 0, rejected: 0 });
 const settle = () => act(() => new Promise((r) => setTimeout(r, 50)));
-const text = () => container.textContent;
+const text = () => mounted.container.textContent;
 /** Settles until the page shows `expected` (live queries answer after IndexedDB does), for at most 3 s. */
 async function until(expected: string) {
   for (let i = 0; i < 60 && text() !== expected; i++) await settle();
@@ -53,10 +43,10 @@ class Boundary extends Component<{ children: ReactNode }, { error?: string }> {
 
 describe('useLazyLiveQuery', () => {
   it('reads nothing while its querier is undefined, then reads and follows changes', async () => {
-    act(() => root.render(<Sites on={false} />));
+    act(() => mounted.root.render(<Sites on={false} />));
     await settle();
     expect(text()).toBe('reading');
-    act(() => root.render(<Sites on />));
+    act(() => mounted.root.render(<Sites on />));
     await until('none');
     await act(() => db.health.put(health('https://a.example')));
     await until('https://a.example');
@@ -64,9 +54,9 @@ describe('useLazyLiveQuery', () => {
 
   it('keeps the last result on screen when the deps change', async () => {
     await db.health.put(health('https://a.example'));
-    act(() => root.render(<Sites on />));
+    act(() => mounted.root.render(<Sites on />));
     await until('https://a.example');
-    act(() => root.render(<Sites on={false} />));
+    act(() => mounted.root.render(<Sites on={false} />));
     expect(text()).toBe('https://a.example');
   });
 
@@ -76,7 +66,7 @@ describe('useLazyLiveQuery', () => {
       return <p>{String(v)}</p>;
     }
     act(() =>
-      root.render(
+      mounted.root.render(
         <Boundary>
           <Failing />
         </Boundary>,
@@ -95,7 +85,7 @@ describe('useLazyLiveQuery', () => {
       return <p>{String(v)}</p>;
     }
     act(() =>
-      root.render(
+      mounted.root.render(
         <Boundary>
           <NoModule />
         </Boundary>,
