@@ -213,7 +213,3 @@ export interface HookConfig {
 
 /** Every reply from the background carries `ok`; the relay retries until it sees `ok: true`. */
 export type Ack = { ok: true; stored?: number } | { ok: false; error: string };
-
-/** Prefix of the relay's outbox entries in `storage.local`; each key is `outbox:<site>|<fact key>`. */
-export const OUTBOX_PREFIX = 'outbox:';
-export const outboxKey = (f: SiteFact) => `${OUTBOX_PREFIX}${f.site}|${f.fact.key}`;

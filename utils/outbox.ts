@@ -7,7 +7,12 @@
  * deterministic, so a fact delivered twice is stored once.
  */
 import { browser } from '#imports';
-import { OUTBOX_PREFIX, outboxKey, type Ack, type ContentMessage, type SiteFact } from './messages';
+// Types only from messages.ts: its schemas (and Zod's set-up) stay out of the content script that uses this.
+import type { Ack, ContentMessage, SiteFact } from './messages';
+
+/** Prefix of the relay's outbox entries in `storage.local`; each key is `outbox:<site>|<fact key>`. */
+export const OUTBOX_PREFIX = 'outbox:';
+export const outboxKey = (f: SiteFact) => `${OUTBOX_PREFIX}${f.site}|${f.fact.key}`;
 
 const BATCH = 50;
 const FIRST_RETRY_MS = 250;

@@ -5,7 +5,7 @@
  */
 import { browser } from '#imports';
 import type { TokenwiseDB } from './db';
-import { OUTBOX_PREFIX } from './messages';
+import { OUTBOX_PREFIX } from './outbox';
 import { DEFAULT_SETTINGS, saveSettings } from './settings';
 
 /**

@@ -121,3 +121,12 @@ describe('the o200k tokenizer (issue 6)', () => {
     for (const f of ['page-hook.js', 'relay.js']) expect(file('chrome-mv3', f)).not.toContain('o200k_base');
   });
 });
+
+describe('what the content scripts carry', () => {
+  const file = (f: string) => readFileSync(`.output/chrome-mv3/${f}`, 'utf8');
+  it('no Zod: they check page messages with hand-written guards, and every tracked page loads them', () => {
+    for (const f of ['page-hook.js', 'relay.js']) expect(file(f)).not.toContain('__zod_globalConfig');
+    // the pages and the worker do validate with Zod
+    expect(file('background.js')).toContain('__zod_globalConfig');
+  });
+});

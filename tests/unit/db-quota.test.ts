@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { drainOutbox } from '@/entrypoints/background/outbox-drain';
 import { getDb } from '@/utils/db';
 import { isQuotaError, statusOf, writeErrorItem } from '@/utils/db-status';
-import { outboxKey } from '@/utils/messages';
+import { outboxKey } from '@/utils/outbox';
 import { readOutbox } from '@/utils/outbox';
 import { siteFact } from './helpers';
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { drainOutbox } from '@/entrypoints/background/outbox-drain';
 import { getDb } from '@/utils/db';
-import { outboxKey } from '@/utils/messages';
+import { outboxKey } from '@/utils/outbox';
 import { readOutbox } from '@/utils/outbox';
 import { siteFact, SITE } from '../helpers';
 
