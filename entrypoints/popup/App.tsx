@@ -1,10 +1,23 @@
+import Dexie from 'dexie';
+import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense, useState } from 'react';
 import { browser } from '#imports';
-import { lastDays } from '@/utils/day';
+import { getDb } from '@/utils/db';
+import { dayOf, lastDays } from '@/utils/day';
 import { takeFirstRead } from '@/utils/first-read';
-import { FIRST_WINDOW, popupReadKey } from './read-plan';
-import { healthOf, summariseUsage } from '@/utils/metrics';
-import { completedPerDay, needsOutcome, summariseOutcomes, windowRange, type WindowKind } from '@/utils/task-metrics';
+import { FIRST_WINDOW, popupPlan, popupReadKey } from './read-plan';
+import { healthOf, summariseRuns, summariseUsage, type RunSummary } from '@/utils/metrics';
+import {
+  addDays,
+  completedPerDay,
+  needsOutcome,
+  startOfWeek,
+  summariseOutcomes,
+  trendAgainstOwnPast,
+  weeklyTokensPerDone,
+  windowRange,
+  type WindowKind,
+} from '@/utils/task-metrics';
 import type { DailyTotal, Outcome, SiteHealth, Task } from '@/utils/records';
 import { siteLabel } from '@/utils/sites';
 import { formatTokens } from '@/utils/format';
@@ -19,11 +32,7 @@ import { LocalChip } from '@/components/LocalChip';
 import { PauseNotice } from '@/components/PauseNotice';
 import { DbStatus } from '@/components/DbStatus';
 import { useFirstRead } from '@/components/use-first-read';
-import { useLazyLiveQuery } from '@/components/use-lazy-live-query';
-import type { PopupData } from './live-data';
 
-// Dexie and the popup's live queries: loaded once the first frame (from the head script's read) is on screen.
-const liveData = () => import('./live-data');
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
 // These name sites through the adapters' registry (utils/builtin-sites.ts), which brings every built-in site's
@@ -37,8 +46,36 @@ const WINDOWS: { id: WindowKind; label: string }[] = [
   { id: 'week', label: 'This week' },
   { id: '30d', label: '30 days' },
 ];
+/** Weeks of the person's own past that "tokens per completed task" is compared with. */
+const TREND_WEEKS = 8;
 /** Tasks listed for marking in the popup; the rest are in the dashboard. */
 const QUEUE_SHOWN = 3;
+
+interface PopupData {
+  now: number;
+  win: WindowKind;
+  daily: DailyTotal[];
+  tasks: Task[];
+  health: SiteHealth[];
+}
+
+/** The popup's first view through Dexie, as a live query: the same plan as the head script's early read. */
+async function loadPopupData(win: WindowKind): Promise<PopupData> {
+  const now = Date.now();
+  const plan = popupPlan(win, now);
+  const db = getDb();
+  // One explicit read-only transaction: inside useLiveQuery, Dexie's implicit ones go through its query cache,
+  // which deep-clones every row it returns (a large share of the first render in a CPU profile). Reads in an
+  // explicit transaction come straight from IndexedDB and are still watched for changes.
+  const [daily, tasks, health] = await db.transaction('r', [db.daily, db.tasks, db.health], () =>
+    Promise.all([
+      db.daily.where('day').between(plan.daily.from, plan.daily.to, true, true).toArray(),
+      db.tasks.where('day').between(plan.tasks.from, plan.tasks.to, true, true).toArray(),
+      db.health.toArray(),
+    ]),
+  );
+  return { now, win, daily, tasks, health };
+}
 
 /** What the popup's <head> script read before this bundle ran (utils/first-read.ts), if anything. */
 const firstRead = takeFirstRead(popupReadKey(FIRST_WINDOW));
@@ -55,6 +92,29 @@ function fromFirstRead(rows: Record<string, unknown[]>, now: number): PopupData 
   };
 }
 
+/** This week's agent runs with their tool calls: read after the first render. */
+async function loadRuns(): Promise<RunSummary[]> {
+  const week = lastDays(7);
+  // Only rows that name an agent run are in this index, so this stays small whatever the history.
+  const turns = await getDb()
+    .turns.where('[day+runId]')
+    .between([week[0]!, Dexie.minKey], [week[6]!, Dexie.maxKey], true, true)
+    .toArray();
+  return summariseRuns(turns);
+}
+
+/** The person's own past weeks, for the trend: read after the first render, completed tasks only. */
+async function loadTrend(): Promise<number | null> {
+  const now = Date.now();
+  const today = dayOf(now);
+  const from = addDays(startOfWeek(today), -7 * (TREND_WEEKS - 1));
+  const done = await getDb()
+    .tasks.where('[outcome+day]')
+    .between(['done', from], ['done', today], true, true)
+    .toArray();
+  return trendAgainstOwnPast(weeklyTokensPerDone(done, TREND_WEEKS, now));
+}
+
 function openDashboard(hash = '') {
   void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html${hash}` as '/popup.html') });
 }
@@ -62,10 +122,7 @@ function openDashboard(hash = '') {
 export function App() {
   const [win, setWin] = useState<WindowKind>(FIRST_WINDOW);
   const first = useFirstRead(firstRead, fromFirstRead);
-  const live = useLazyLiveQuery(liveData, (m) => (first.settled ? () => m.loadPopupData(win) : undefined), [
-    win,
-    first.settled,
-  ]);
+  const live = useLiveQuery(() => (first.settled ? loadPopupData(win) : undefined), [win, first.settled]);
   const data = live ?? (win === FIRST_WINDOW ? first.data : undefined);
   // Outcomes just marked here show at once; data read after the mark (the worker's write wakes the live
   // query) replaces them. If the worker could not store a mark, it is undone and the error shown.
@@ -81,8 +138,8 @@ export function App() {
   // The trend and the week's agent runs wait until the figures are on screen: read together with them, they
   // compete for the same IndexedDB connection and main thread and delay the first render.
   const shown = data !== undefined;
-  const trend = useLazyLiveQuery(liveData, (m) => (shown ? m.loadTrend : undefined), [shown]);
-  const runs = useLazyLiveQuery(liveData, (m) => (shown ? m.loadRuns : undefined), [shown]);
+  const trend = useLiveQuery(() => (shown ? loadTrend() : undefined), [shown]);
+  const runs = useLiveQuery(() => (shown ? loadRuns() : undefined), [shown]);
   const sites = useSites();
   const palette = useThemePalette();
   if (!data)
