@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import { BUILTIN_MATCHES, DEMO_MATCHES, HOOK_JS, RELAY_JS } from './utils/sites';
 import { noRawHtml } from './build/no-raw-html';
+import { plainUnlistedEntry } from './build/plain-unlisted-entry';
 
 /**
  * One manifest for every target, varied only where it must be:
@@ -12,8 +13,9 @@ const demoBuild = process.env.WXT_DEMO === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
-  // No raw HTML anywhere in the pages (build/no-raw-html.ts says why; `web-ext lint` checks it).
-  vite: () => ({ plugins: [noRawHtml()] }),
+  // No raw HTML anywhere in the pages (build/no-raw-html.ts says why; `web-ext lint` checks it), and no no-op
+  // logging wrapper around the unlisted scripts in production (build/plain-unlisted-entry.ts).
+  vite: (env) => ({ plugins: [noRawHtml(), plainUnlistedEntry(env.mode === 'production')] }),
   // `npm run zip`: the Chrome and Firefox zips, and (for addons.mozilla.org's reviewers) the sources that
   // rebuild them with `npm ci && npm run zip`. WXT already leaves out node_modules, .output, dot-folders and
   // *.test.ts; the tests, their fixtures and output, and the README's screenshots are not needed to build
