@@ -33,10 +33,10 @@ export function plainUnlistedEntry(production: boolean): Plugin {
     transform(code, id) {
       if (!production || !ENTRY.test(id)) return undefined;
       const definition = DEFINITION.exec(code)?.[1];
-      const missing = EXPECTED.filter((line) => !code.includes(line));
+      const missing = [...(definition ? [] : ['import definition']), ...EXPECTED.filter((l) => !code.includes(l))];
       if (!definition || missing.length > 0) {
         this.error(
-          `build/plain-unlisted-entry.ts: WXT's unlisted-script entry changed (no ${[definition ? [] : ['import definition'], missing].flat().join(', ')}). ` +
+          `build/plain-unlisted-entry.ts: WXT's unlisted-script entry changed (no ${missing.join(', ')}). ` +
             'Check what it does now before replacing it.',
         );
       }

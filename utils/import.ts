@@ -251,7 +251,6 @@ export async function applyImport(
   }
   const size = opts.chunkSize ?? 2000;
   const total = TABLE_NAMES.reduce((sum, t) => sum + preview.changes[t].length, 0);
-  let written = 0;
   try {
     await db.transaction(
       'rw',
@@ -266,7 +265,6 @@ export async function applyImport(
             done += chunk.length;
             opts.onProgress?.({ done, total });
           }
-          written += rows.length;
         }
       },
     );
@@ -281,7 +279,7 @@ export async function applyImport(
   if (settingsError) {
     return { ok: false, error: `The history was imported, but the settings could not be saved: ${settingsError}` };
   }
-  return { ok: true, written };
+  return { ok: true, written: total };
 }
 
 /** Writes the file's settings; on failure puts back the ones stored before and returns why. */

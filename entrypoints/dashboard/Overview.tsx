@@ -7,7 +7,7 @@ import { Breakdowns } from './Breakdowns';
 import {
   loadEarlierTrendTasks,
   loadOverview,
-  overviewFromFirstRead,
+  overviewData,
   overviewReadKey,
   TREND_WEEKS,
   type OverviewData,
@@ -28,7 +28,7 @@ const DailyChart = lazy(() => import('./DailyChart').then((m) => ({ default: m.D
 /** The range the page opened on, and what the page's <head> script read for it (utils/first-read.ts). */
 const initialRange = parseHash(location.hash).range;
 const firstRead = takeFirstRead(overviewReadKey(initialRange));
-const firstOverview = (rows: Record<string, unknown[]>, now: number) => overviewFromFirstRead(initialRange, rows, now);
+const firstOverview = (rows: Record<string, unknown[]>, now: number) => overviewData(initialRange, rows, now);
 
 /** Everything derived from one read, computed once per read (not per render). */
 function derive(data: OverviewData) {

@@ -5,6 +5,7 @@
  */
 import type { TokenwiseDB } from '@/utils/db';
 import type { ReadPlan } from '@/utils/first-read';
+import { readPlanWithDexie } from '@/utils/read-plan-dexie';
 import type { Conversation, DailyTotal, Task, Turn } from '@/utils/records';
 import { addDays, startOfWeek, type DayRange } from '@/utils/task-metrics';
 import { rangeOf, type RangeId } from './ranges';
@@ -22,20 +23,11 @@ export interface OverviewData {
 }
 
 /**
- * The first view: the range's daily rollups and tasks, and nothing else. One explicit read-only transaction:
- * inside useLiveQuery, reads in Dexie's own implicit transactions go through its query cache, which deep-clones
- * every row it hands out (the largest single cost of the first view in a CPU profile); an explicit transaction
- * reads straight from IndexedDB and is still observed for changes.
+ * The first view: the range's daily rollups and tasks, and nothing else, in one explicit read-only transaction
+ * (utils/read-plan-dexie.ts says why).
  */
 export async function loadOverview(db: TokenwiseDB, id: RangeId, now = Date.now()): Promise<OverviewData> {
-  const plan = overviewPlan(id, now);
-  const [daily, tasks] = await db.transaction('r', [db.daily, db.tasks], () =>
-    Promise.all([
-      db.daily.where('day').between(plan.daily.from, plan.daily.to, true, true).toArray(),
-      db.tasks.where('day').between(plan.tasks.from, plan.tasks.to, true, true).toArray(),
-    ]),
-  );
-  return { range: rangeOf(id, now), now, daily, tasks };
+  return overviewData(id, await readPlanWithDexie(db, overviewPlan(id, now)), now);
 }
 
 /**
@@ -53,8 +45,8 @@ export function overviewPlan(id: RangeId, now: number) {
 /** The key the head script's read goes by. */
 export const overviewReadKey = (id: RangeId) => `dashboard:${id}`;
 
-/** The head script's rows as the first view (rows of this extension's own database, as Dexie returns them). */
-export function overviewFromFirstRead(id: RangeId, rows: Record<string, unknown[]>, now: number): OverviewData {
+/** Rows read by the overview's plan (early in the <head>, or through Dexie) as the first view. */
+export function overviewData(id: RangeId, rows: Record<string, unknown[]>, now: number): OverviewData {
   return { range: rangeOf(id, now), now, daily: rows.daily as DailyTotal[], tasks: rows.tasks as Task[] };
 }
 

@@ -5,6 +5,7 @@ import { browser } from '#imports';
 import { getDb } from '@/utils/db';
 import { dayOf, lastDays } from '@/utils/day';
 import { takeFirstRead } from '@/utils/first-read';
+import { readPlanWithDexie } from '@/utils/read-plan-dexie';
 import { FIRST_WINDOW, popupPlan, popupReadKey } from './read-plan';
 import { healthOf, summariseRuns, summariseUsage, type RunSummary } from '@/utils/metrics';
 import {
@@ -59,38 +60,27 @@ interface PopupData {
   health: SiteHealth[];
 }
 
-/** The popup's first view through Dexie, as a live query: the same plan as the head script's early read. */
-async function loadPopupData(win: WindowKind): Promise<PopupData> {
-  const now = Date.now();
-  const plan = popupPlan(win, now);
-  const db = getDb();
-  // One explicit read-only transaction: inside useLiveQuery, Dexie's implicit ones go through its query cache,
-  // which deep-clones every row it returns (a large share of the first render in a CPU profile). Reads in an
-  // explicit transaction come straight from IndexedDB and are still watched for changes.
-  const [daily, tasks, health] = await db.transaction('r', [db.daily, db.tasks, db.health], () =>
-    Promise.all([
-      db.daily.where('day').between(plan.daily.from, plan.daily.to, true, true).toArray(),
-      db.tasks.where('day').between(plan.tasks.from, plan.tasks.to, true, true).toArray(),
-      db.health.toArray(),
-    ]),
-  );
-  return { now, win, daily, tasks, health };
-}
-
-/** What the popup's <head> script read before this bundle ran (utils/first-read.ts), if anything. */
-const firstRead = takeFirstRead(popupReadKey(FIRST_WINDOW));
-
-/** The head script's rows, as the popup's data for its first period. */
-function fromFirstRead(rows: Record<string, unknown[]>, now: number): PopupData {
-  // Rows of this extension's own database, exactly as Dexie would return them.
+/** Rows read by the popup's plan (early in the <head>, or through Dexie) as the popup's data. */
+function popupData(rows: Record<string, unknown[]>, now: number, win: WindowKind): PopupData {
+  // Rows of this extension's own database, as Dexie returns them.
   return {
     now,
-    win: FIRST_WINDOW,
+    win,
     daily: rows.daily as DailyTotal[],
     tasks: rows.tasks as Task[],
     health: rows.health as SiteHealth[],
   };
 }
+
+/** The popup's first view through Dexie, as a live query: the same plan as the head script's early read. */
+async function loadPopupData(win: WindowKind): Promise<PopupData> {
+  const now = Date.now();
+  return popupData(await readPlanWithDexie(getDb(), popupPlan(win, now)), now, win);
+}
+
+/** What the popup's <head> script read before this bundle ran (utils/first-read.ts), if anything. */
+const firstRead = takeFirstRead(popupReadKey(FIRST_WINDOW));
+const fromFirstRead = (rows: Record<string, unknown[]>, now: number) => popupData(rows, now, FIRST_WINDOW);
 
 /** This week's agent runs with their tool calls: read after the first render. */
 async function loadRuns(): Promise<RunSummary[]> {

@@ -5,12 +5,7 @@ import Dexie from 'dexie';
 import { CURRENT_VERSION, declareVersions, TokenwiseDB } from '@/utils/db';
 import { readPlan, startFirstRead, takeFirstRead, type ReadPlan } from '@/utils/first-read';
 import { popupPlan } from '@/entrypoints/popup/read-plan';
-import {
-  loadOverview,
-  overviewFromFirstRead,
-  overviewPlan,
-  overviewReadKey,
-} from '@/entrypoints/dashboard/dashboard-data';
+import { loadOverview, overviewData, overviewPlan, overviewReadKey } from '@/entrypoints/dashboard/dashboard-data';
 import type { RangeId } from '@/entrypoints/dashboard/ranges';
 import { addDays } from '@/utils/task-metrics';
 import type { SiteHealth } from '@/utils/records';
@@ -55,7 +50,7 @@ describe('readPlan over a database the extension created', () => {
     'the dashboard’s %s plan gives the same first view as loadOverview',
     async (id) => {
       const rows = await readPlan(overviewPlan(id, NOW), indexedDB, name);
-      expect(overviewFromFirstRead(id, rows!, NOW)).toEqual(await loadOverview(db, id, NOW));
+      expect(overviewData(id, rows!, NOW)).toEqual(await loadOverview(db, id, NOW));
     },
   );
 
