@@ -3,13 +3,13 @@
  * Every version stays here in order, each with a line saying what changed and why.
  */
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
-import type { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
-import { groupTurnsIntoTasks } from './upgrades';
+import type { Conversation, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
+import { bundleStoredTurns, groupTurnsIntoTasks } from './upgrades';
 import { trackOpen } from './db-status';
 import { DB_NAME } from './db-name';
 
 /** The schema version this build opens (the last `db.version(n)` below). */
-export const CURRENT_VERSION = 4;
+export const CURRENT_VERSION = 6;
 
 /**
  * The upgrade functions the versions below run, by name. Production always uses `UPGRADERS`; tests pass a
@@ -17,8 +17,9 @@ export const CURRENT_VERSION = 4;
  */
 export interface Upgraders {
   groupTurnsIntoTasks: (tx: Transaction) => Promise<void> | void;
+  bundleStoredTurns: (tx: Transaction) => Promise<void> | void;
 }
-export const UPGRADERS: Upgraders = { groupTurnsIntoTasks };
+export const UPGRADERS: Upgraders = { groupTurnsIntoTasks, bundleStoredTurns };
 
 /**
  * Declares the schema versions 1..`upTo` on a Dexie instance. TokenwiseDB declares all of them; tests
@@ -54,6 +55,20 @@ export function declareVersions(db: Dexie, upTo = CURRENT_VERSION, upgraders: Up
   db.version(4).stores({
     texts: 'id, site, day',
   });
+  if (upTo < 5) return;
+  // v5: turns stored a day and site to a record (utils/turn-store.ts: IndexedDB's cost is per record, and a
+  // year of turns as rows took ~14 s to write). Every turn is copied into its bundle.
+  db.version(5)
+    .stores({
+      turnBundles: 'key, *ids, *conversationIds',
+    })
+    .upgrade((tx) => upgraders.bundleStoredTurns(tx));
+  if (upTo < 6) return;
+  // v6: the turn rows v5 copied into bundles are dropped. (Dexie reads a table in an upgrade only if a later
+  // version deletes it, hence two versions.)
+  db.version(6).stores({
+    turns: null,
+  });
 }
 
 export interface TokenwiseDBOptions {
@@ -62,7 +77,7 @@ export interface TokenwiseDBOptions {
 }
 
 export class TokenwiseDB extends Dexie {
-  turns!: EntityTable<Turn, 'id'>;
+  turnBundles!: EntityTable<TurnBundle, 'key'>;
   daily!: EntityTable<DailyTotal, 'id'>;
   health!: EntityTable<SiteHealth, 'site'>;
   conversations!: EntityTable<Conversation, 'id'>;

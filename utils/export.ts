@@ -9,6 +9,7 @@ import { dbOpenState } from './db-status';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, PRIMARY_KEYS, TABLE_NAMES, type TableName } from './export-format';
 import { dailyToCsv, sitesByTask, tasksToCsv } from './csv';
 import { getSettings } from './settings';
+import { countTurns, TURN_BUNDLES, turnBundles } from './turn-store';
 import { getTrackedSites } from './sites-store';
 
 export interface ExportProgress {
@@ -54,9 +55,8 @@ export function exportFileName(kind: 'export' | 'tasks' | 'daily', now = new Dat
 export async function exportAll(db: Dexie, opts: ExportOptions = {}): Promise<Blob> {
   const pageSize = opts.pageSize ?? 2000;
   const [privacy, sites] = await Promise.all([getSettings(), getTrackedSites()]);
-  // A database left at an older version (a failed upgrade) may lack newer tables: those export empty.
-  const has = (t: TableName) => db.tables.some((x) => x.name === t);
-  const counts = await Promise.all(TABLE_NAMES.map((t) => (has(t) ? db.table(t).count() : 0)));
+  const sources = TABLE_NAMES.map((t) => sourceOf(db, t));
+  const counts = await Promise.all(sources.map((s) => s?.count() ?? 0));
   const total = counts.reduce((a, b) => a + b, 0);
   const header = {
     format: EXPORT_FORMAT,
@@ -71,7 +71,7 @@ export async function exportAll(db: Dexie, opts: ExportOptions = {}): Promise<Bl
   for (const [i, name] of TABLE_NAMES.entries()) {
     parts.push(`${i > 0 ? ',' : ''}\n${JSON.stringify(name)}:[`);
     let first = true;
-    for await (const page of has(name) ? readPages(db, name, pageSize) : []) {
+    for await (const page of sources[i]?.pages(pageSize) ?? []) {
       parts.push(`${first ? '' : ','}\n${page.map((row) => JSON.stringify(row)).join(',\n')}`);
       first = false;
       done += page.length;
@@ -84,8 +84,48 @@ export async function exportAll(db: Dexie, opts: ExportOptions = {}): Promise<Bl
   return new Blob(parts, { type: 'application/json' });
 }
 
+type Row = Record<string, unknown>;
+
+/** Where an exported table's rows come from, and how many there are. */
+interface TableSource {
+  count(): Promise<number>;
+  pages(size: number): AsyncGenerator<Row[]>;
+}
+
+/**
+ * The rows of one exported table. Turns are stored in bundles (utils/turn-store.ts) and exported as rows, as
+ * every format version has them; a database left at an older version (a failed upgrade, exported as it is)
+ * still has its turns as rows, and may lack newer tables: those export empty (undefined).
+ */
+function sourceOf(db: Dexie, name: TableName): TableSource | undefined {
+  const has = (t: string) => db.tables.some((x) => x.name === t);
+  if (name === 'turns' && has(TURN_BUNDLES)) {
+    return { count: () => countTurns(db), pages: (size) => bundledTurnPages(db, size) };
+  }
+  if (!has(name)) return undefined;
+  return { count: () => db.table(name).count(), pages: (size) => readPages(db, name, size) };
+}
+
+/** Stored turns `size` at a time, by day, site and id (the bundles' order, then theirs). */
+async function* bundledTurnPages(db: Dexie, size: number): AsyncGenerator<Row[]> {
+  // A bundle holds a day's turns of one site: a few dozen to a few hundred.
+  const bundlesPerRead = Math.max(1, Math.round(size / 100));
+  let last: string | undefined;
+  for (;;) {
+    const table = turnBundles(db);
+    const bundles =
+      last === undefined
+        ? await table.orderBy(':id').limit(bundlesPerRead).toArray()
+        : await table.where(':id').above(last).limit(bundlesPerRead).toArray();
+    const rows = bundles.flatMap((b) => b.rows);
+    for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+    if (bundles.length < bundlesPerRead) return;
+    last = bundles[bundles.length - 1]!.key;
+  }
+}
+
 /** A table's rows in primary-key order, `size` at a time (keyset paging: no offset to skip over). */
-async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenerator<Record<string, unknown>[]> {
+async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenerator<Row[]> {
   const table = db.table<Record<string, unknown>, string>(name);
   const key = PRIMARY_KEYS[name];
   let last: string | undefined;

@@ -21,6 +21,8 @@ import {
   type TableName,
 } from './export-format';
 import { yieldToEventLoop } from './export';
+import type { Turn } from './records';
+import { countTurns, getTurns, putTurns, TURN_BUNDLES } from './turn-store';
 import { saveSettings, settingsItem } from './settings';
 import { getTrackedSites, saveTrackedSites, sitesItem, type TrackedSite } from './sites-store';
 
@@ -194,9 +196,10 @@ async function compareWithStored(
   valid: Map<string, Row>,
   c: TableCounts,
 ): Promise<Row[]> {
-  const table = db.table<Row, string>(name);
+  const turns = name === 'turns'; // stored in bundles (utils/turn-store.ts), found by id through their index
+  const table = turns ? undefined : db.table<Row, string>(name);
   // Nothing stored yet (a restore after "Delete all history", a new browser): every row is new, no lookups.
-  if ((await table.count()) === 0) {
+  if ((table ? await table.count() : await countTurns(db)) === 0) {
     c.new += valid.size;
     return [...valid.values()];
   }
@@ -204,7 +207,9 @@ async function compareWithStored(
   const out: Row[] = [];
   for (let i = 0; i < keys.length; i += 2000) {
     const chunk = keys.slice(i, i + 2000);
-    const stored = await table.bulkGet(chunk);
+    const stored: (Row | undefined)[] = table
+      ? await table.bulkGet(chunk)
+      : await getTurns(db, chunk).then((m) => chunk.map((k) => m.get(k)));
     chunk.forEach((key, j) => {
       const row = valid.get(key)!;
       const old = stored[j];
@@ -254,11 +259,18 @@ export async function applyImport(
   try {
     await db.transaction(
       'rw',
-      TABLE_NAMES.map((t) => db.table(t)),
+      TABLE_NAMES.map((t) => db.table(t === 'turns' ? TURN_BUNDLES : t)),
       async () => {
         let done = 0;
         for (const name of TABLE_NAMES) {
           const rows = preview.changes[name];
+          if (name === 'turns') {
+            // Written as bundles, all at once: a bundle holds turns from anywhere in the file.
+            await putTurns(db, rows as Turn[]);
+            done += rows.length;
+            opts.onProgress?.({ done, total });
+            continue;
+          }
           for (let i = 0; i < rows.length; i += size) {
             const chunk = rows.slice(i, i + size);
             await db.table(name).bulkPut(chunk);

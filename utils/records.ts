@@ -46,6 +46,21 @@ export const Turn = z.strictObject({
 export type Turn = z.infer<typeof Turn>;
 
 /**
+ * How turns are stored: one record per day and site, holding that day's turns of that site (utils/turn-store.ts
+ * says why). `ids` and `conversationIds` are indexed, so a turn is found by its id and a task's turns by their
+ * conversations without reading other days.
+ */
+export const TurnBundle = z.strictObject({
+  key: z.string().check(z.describe('`<day>|<site>`: the local day and the origin every turn in it shares.')),
+  ids: z.array(z.string()).check(z.describe('The id of every turn in it (indexed: finds a turn by its id).')),
+  conversationIds: z
+    .array(z.string())
+    .check(z.describe('The conversations its turns belong to (indexed: finds the turns of a task).')),
+  rows: z.array(Turn).check(z.describe('The turns, by id.')),
+});
+export type TurnBundle = z.infer<typeof TurnBundle>;
+
+/**
  * Prompt and reply text of one turn: only for a site where the person turned text storage on, and only
  * after the redactor (utils/redact.ts) removed secrets. Kept apart from turns so nothing that reads counts
  * ever loads text, and so turning the setting off can delete it all at once. `id` is the turn's id.

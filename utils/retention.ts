@@ -7,6 +7,7 @@
 import type { TokenwiseDB } from './db';
 import { dayOf } from './day';
 import { addDays } from './task-metrics';
+import { deleteTurns, turnsOfConversations } from './turn-store';
 
 export interface PruneResult {
   /** The first day kept (`YYYY-MM-DD`), or null when history is kept forever. */
@@ -33,13 +34,12 @@ export async function pruneHistory(
   if (retentionDays === null) return { keptFrom: null, ...none };
   const keptFrom = firstKeptDay(retentionDays, now);
   const cutoff = startOfDay(keptFrom);
-  return db.transaction('rw', [db.tasks, db.conversations, db.turns, db.daily, db.texts], async () => {
+  return db.transaction('rw', [db.tasks, db.conversations, db.turnBundles, db.daily, db.texts], async () => {
     const taskIds = (await db.tasks.where('lastAt').below(cutoff).primaryKeys()) as string[];
     const convIds =
       taskIds.length === 0 ? [] : ((await db.conversations.where('taskId').anyOf(taskIds).primaryKeys()) as string[]);
-    const turnIds =
-      convIds.length === 0 ? [] : ((await db.turns.where('conversationId').anyOf(convIds).primaryKeys()) as string[]);
-    await db.turns.bulkDelete(turnIds);
+    const turnIds = (await turnsOfConversations(db, convIds)).map((t) => t.id);
+    await deleteTurns(db, turnIds);
     await db.conversations.bulkDelete(convIds);
     await db.tasks.bulkDelete(taskIds);
     const daily = await db.daily.where('day').below(keptFrom).delete();

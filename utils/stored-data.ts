@@ -4,7 +4,7 @@
  * database table is listed and every field described).
  */
 import { z } from './zod';
-import { Conversation, DailyTotal, SiteHealth, Task, Turn, TurnText } from './records';
+import { Conversation, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
 import { PrivacySettings } from './settings';
 import { TrackedSite } from './sites-store';
 import { BuiltinSettings } from './builtin-settings';
@@ -19,7 +19,14 @@ export interface StoredThing {
 }
 
 export const STORED: readonly StoredThing[] = [
-  { place: 'IndexedDB', name: 'turns', what: 'One row per AI call: counts, model, timing. No text.', schema: Turn },
+  {
+    place: 'IndexedDB',
+    name: 'turnBundles',
+    what:
+      'Your AI calls: counts, model, timing, no text. One record per day and site holds that day’s calls ' +
+      '(`rows`), which keeps saving and reading a long history fast.',
+    schema: TurnBundle,
+  },
   {
     place: 'IndexedDB',
     name: 'daily',
@@ -74,7 +81,7 @@ export const STORED: readonly StoredThing[] = [
     place: 'extension storage',
     name: 'outbox:…',
     what:
-      'A count on its way to the turns table, usually for less than a second (kept if the browser closes first): ' +
+      'A count on its way to the stored calls (turnBundles), usually for less than a second (kept if the browser closes first): ' +
       'the fields of a turn, with the conversation hash and page title it will be filed under.',
   },
 ];
@@ -99,7 +106,10 @@ interface JsonSchema {
   additionalProperties?: JsonSchema | boolean;
 }
 
-/** The fields of one stored thing, from its JSON Schema (nested objects one level down, dotted). */
+/**
+ * The fields of one stored thing, from its JSON Schema: nested objects one level down, dotted (`signals.copied`),
+ * and the fields of a list's items after `[]` (`rows[].inputTokens`).
+ */
 export function fieldsOf(schema: z.ZodMiniType): StoredField[] {
   const json = z.toJSONSchema(schema, { unrepresentable: 'any' }) as JsonSchema;
   return fieldsOfObject(json, '');
@@ -115,8 +125,11 @@ function fieldsOfObject(json: JsonSchema, prefix: string): StoredField[] {
       optional: !required.has(key),
       description: prop.description,
     };
+    if (prefix) return [field];
     const inner = objectOf(prop);
-    return inner?.properties && !prefix ? [field, ...fieldsOfObject(inner, `${name}.`)] : [field];
+    if (inner?.properties) return [field, ...fieldsOfObject(inner, `${name}.`)];
+    const item = prop.items && objectOf(prop.items);
+    return item?.properties ? [field, ...fieldsOfObject(item, `${name}[].`)] : [field];
   });
 }
 

@@ -6,6 +6,7 @@
 import type { Transaction } from 'dexie';
 import type { Conversation, Task, Turn } from './records';
 import { applyTurn, conversationIdOf, newAutoTask, newConversation, autoTaskId, rollupOf } from './task-rollups';
+import { bundleTurns } from './turn-store';
 
 /**
  * v3: every stored turn joins a conversation and a task. Agent turns group by their run; chat turns from
@@ -46,3 +47,12 @@ export async function groupTurnsIntoTasks(tx: Transaction): Promise<void> {
 }
 
 const pickRollup = (c: Conversation) => rollupOf(c);
+
+/**
+ * v5: every stored turn is copied, unchanged, into the bundle of its day and site (utils/turn-store.ts). The
+ * rows table is dropped by v6, once this has run.
+ */
+export async function bundleStoredTurns(tx: Transaction): Promise<void> {
+  const rows = await tx.table<Turn, string>('turns').toArray();
+  await tx.table('turnBundles').bulkPut(bundleTurns(rows));
+}

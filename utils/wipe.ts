@@ -6,6 +6,7 @@
 import { browser } from '#imports';
 import type { TokenwiseDB } from './db';
 import { OUTBOX_PREFIX } from './outbox';
+import { countTurns, turnDaySpan } from './turn-store';
 import { DEFAULT_SETTINGS, saveSettings } from './settings';
 
 /**
@@ -34,11 +35,6 @@ export interface HistorySummary {
 
 /** What a wipe would delete, for the confirmation dialog. */
 export async function summariseHistory(db: TokenwiseDB): Promise<HistorySummary> {
-  const [tasks, turns, first, last] = await Promise.all([
-    db.tasks.count(),
-    db.turns.count(),
-    db.turns.orderBy('day').first(),
-    db.turns.orderBy('day').last(),
-  ]);
-  return { tasks, turns, ...(first && last ? { firstDay: first.day, lastDay: last.day } : {}) };
+  const [tasks, turns, span] = await Promise.all([db.tasks.count(), countTurns(db), turnDaySpan(db)]);
+  return { tasks, turns, ...(span ? { firstDay: span.first, lastDay: span.last } : {}) };
 }

@@ -21,6 +21,7 @@ import {
   touch,
 } from '@/utils/task-rollups';
 import { activeManualTask } from './tasks';
+import { bundleKeyOf, TurnWriter } from '@/utils/turn-store';
 
 export interface IngestResult {
   added: number;
@@ -95,40 +96,48 @@ export async function ingestFacts(
   now = Date.now(),
 ): Promise<IngestResult> {
   const result: IngestResult = { added: 0, updated: 0, duplicates: 0 };
-  await db.transaction('rw', [db.turns, db.daily, db.health, db.conversations, db.tasks], async () => {
+  await db.transaction('rw', [db.turnBundles, db.daily, db.health, db.conversations, db.tasks], async () => {
+    // Everything these facts can touch is read up front, in a few bulk reads; the loop below then works in
+    // memory, synchronously (a long run of awaits with no IndexedDB request between them would lose Dexie's
+    // transaction zone), and the touched rows are written back at the end.
+    const stored = new TurnWriter(db);
+    const incomingTurns = facts.map(toTurn);
+    await stored.load(
+      incomingTurns.map((t) => t.id),
+      incomingTurns.map(bundleKeyOf),
+    );
+    const before = incomingTurns.map((t) => stored.get(t.id));
+    const loaded = await readWhatFactsTouch(db, incomingTurns, before);
+
     const totals = new Map<string, DailyTotal>();
     const conversations = new Map<string, Conversation>();
     const tasks = new Map<string, Task>();
-    let manual: Task | undefined | null = null; // null: not looked up yet
 
-    const totalFor = async (turn: Turn) => {
+    const totalFor = (turn: Turn) => {
       const blank = emptyTotal(turn);
       let t = totals.get(blank.id);
       if (!t) {
-        t = (await db.daily.get(blank.id)) ?? blank;
+        t = loaded.totals.get(blank.id) ?? blank;
         totals.set(blank.id, t);
       }
       return t;
     };
-    const taskFor = async (id: string) => {
+    const taskFor = (id: string) => {
       let t = tasks.get(id);
       if (!t) {
-        t = await db.tasks.get(id);
+        t = loaded.tasks.get(id);
         if (t) tasks.set(id, t);
       }
       return t;
     };
     /** The turn's conversation and task, created on first sight (joining the user's current task, if any). */
-    const placeOf = async (turn: Turn, sf: SiteFact): Promise<{ c: Conversation; task: Task }> => {
+    const placeOf = (turn: Turn, sf: SiteFact): { c: Conversation; task: Task } => {
       const id = turn.conversationId!;
-      let c = conversations.get(id) ?? (await db.conversations.get(id));
+      let c = conversations.get(id) ?? loaded.conversations.get(id);
       const fresh = !c;
-      if (!c) {
-        if (manual === null) manual = await activeManualTask(db);
-        c = newConversation(id, turn, manual ? manual.id : autoTaskId(id));
-      }
+      if (!c) c = newConversation(id, turn, loaded.manual ? loaded.manual.id : autoTaskId(id));
       conversations.set(id, c);
-      let task = await taskFor(c.taskId);
+      let task = taskFor(c.taskId);
       if (!task) {
         task = newAutoTask(c);
         tasks.set(task.id, task);
@@ -146,8 +155,8 @@ export async function ingestFacts(
       return { c, task };
     };
 
-    const apply = async (turn: Turn, sign: 1 | -1, sf: SiteFact) => {
-      const t = await totalFor(turn);
+    const apply = (turn: Turn, sign: 1 | -1, sf: SiteFact) => {
+      const t = totalFor(turn);
       t.inputTokens += sign * turn.inputTokens;
       t.outputTokens += sign * turn.outputTokens;
       t.turns += sign;
@@ -158,7 +167,7 @@ export async function ingestFacts(
       if (turn.costUsd !== undefined) t.costUsd = Math.max(0, (t.costUsd ?? 0) + sign * turn.costUsd);
       else t.unpricedTokens = (t.unpricedTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
       if (!turn.conversationId) return;
-      const { c, task } = await placeOf(turn, sf);
+      const { c, task } = placeOf(turn, sf);
       applyTurn(c, turn, sign);
       applyTurn(task, turn, sign);
       if (sign === 1) {
@@ -173,9 +182,9 @@ export async function ingestFacts(
     };
 
     /** Flags a new turn that re-sends its conversation's last context (before it is counted in). */
-    const markRetry = async (turn: Turn, sf: SiteFact) => {
+    const markRetry = (turn: Turn, sf: SiteFact) => {
       if (!turn.conversationId || turn.background || turn.runId) return;
-      const { c } = await placeOf(turn, sf);
+      const { c } = placeOf(turn, sf);
       if (isRetry(c, turn)) turn.retry = true;
       c.lastInputTokens = turn.inputTokens;
       c.maxInputTokens = Math.max(c.maxInputTokens ?? 0, turn.inputTokens);
@@ -184,16 +193,16 @@ export async function ingestFacts(
     const sites = new Set<string>();
     /** Per site, the latest quota the facts carry (an outbox replay may deliver an older one after a newer). */
     const quotas = new Map<string, SiteQuota>();
-    for (const sf of facts) {
+    for (const [i, sf] of facts.entries()) {
       sites.add(sf.site);
       const q = quotaOf(sf);
       if (q && q.at >= (quotas.get(sf.site)?.at ?? -Infinity)) quotas.set(sf.site, q);
-      const incoming = toTurn(sf);
-      const existing = await db.turns.get(incoming.id);
+      const incoming = incomingTurns[i]!;
+      const existing = stored.get(incoming.id);
       if (!existing) {
-        await markRetry(incoming, sf);
-        await db.turns.add(incoming);
-        await apply(incoming, 1, sf);
+        markRetry(incoming, sf);
+        stored.put(incoming);
+        apply(incoming, 1, sf);
         result.added++;
         continue;
       }
@@ -210,11 +219,12 @@ export async function ingestFacts(
         conversationId: existing.conversationId ?? incoming.conversationId,
         ...(existing.retry ? { retry: true } : {}),
       };
-      await apply(existing, -1, sf);
-      await db.turns.put(merged);
-      await apply(merged, 1, sf);
+      apply(existing, -1, sf);
+      stored.put(merged);
+      apply(merged, 1, sf);
       result.updated++;
     }
+    await stored.flush();
     await db.daily.bulkPut([...totals.values()]);
     await db.conversations.bulkPut([...conversations.values()]);
     await db.tasks.bulkPut([...tasks.values()]);
@@ -226,6 +236,45 @@ export async function ingestFacts(
     }
   });
   return result;
+}
+
+/** The stored rows a batch of facts can touch, read in bulk before the batch is applied. */
+interface Touched {
+  totals: Map<string, DailyTotal>;
+  conversations: Map<string, Conversation>;
+  tasks: Map<string, Task>;
+  /** The user's running manual task, which new conversations join (read only if a conversation is new). */
+  manual: Task | undefined;
+}
+
+/**
+ * Reads the daily rollups, conversations and tasks that applying `incoming` can change: the rollups of each
+ * turn's day (before and after a replacement), the conversations named by the new and the stored turns, and the
+ * tasks of those conversations (or the automatic task a new conversation would get).
+ */
+async function readWhatFactsTouch(
+  db: TokenwiseDB,
+  incoming: readonly Turn[],
+  before: readonly (Turn | undefined)[],
+): Promise<Touched> {
+  const involved = incoming.flatMap((t, i) => {
+    const old = before[i];
+    return old ? [old, { ...t, day: old.day, conversationId: old.conversationId ?? t.conversationId }] : [t];
+  });
+  const totalIds = [...new Set(involved.map((t) => emptyTotal(t).id))];
+  const convIds = [...new Set(involved.flatMap((t) => (t.conversationId ? [t.conversationId] : [])))];
+  const [totalRows, convRows] = await Promise.all([db.daily.bulkGet(totalIds), db.conversations.bulkGet(convIds)]);
+  const conversations = byKey(convRows, (c) => c.id);
+  const manual = convIds.some((id) => !conversations.has(id)) ? await activeManualTask(db) : undefined;
+  const taskIds = [...new Set(convIds.map((id) => conversations.get(id)?.taskId ?? manual?.id ?? autoTaskId(id)))];
+  const taskRows = await db.tasks.bulkGet(taskIds);
+  return { totals: byKey(totalRows, (t) => t.id), conversations, tasks: byKey(taskRows, (t) => t.id), manual };
+}
+
+function byKey<T>(rows: readonly (T | undefined)[], key: (row: T) => string): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const r of rows) if (r) m.set(key(r), r);
+  return m;
 }
 
 /** The usage-limit windows a fact reports (the site's own figure), stamped with the reply's start. */

@@ -16,6 +16,7 @@ import { GptEncoding } from 'gpt-tokenizer/esm/GptEncoding';
 import type { TokenwiseDB } from '@/utils/db';
 import type { ContentMessage, SiteFact } from '@/utils/messages';
 import { ingestFacts } from './ingest';
+import { getTurn } from '@/utils/turn-store';
 
 /** Output path of the rank table in the extension (written by wxt.config.ts). */
 export const O200K_RANKS_PATH = '/o200k_base.json';
@@ -92,7 +93,7 @@ export async function tokenizeTurn(db: TokenwiseDB, msg: CountMessage, now = Dat
   };
   const id = `${msg.site}|${msg.key}`;
   if (await upgrade(db, id, msg.site, msg.key, counts)) return true;
-  if (!(await db.turns.get(id))) {
+  if (!(await getTurn(db, id))) {
     for (const [k, c] of pending) if (now - c.at > PENDING_TTL_MS || pending.size >= PENDING_LIMIT) pending.delete(k);
     pending.set(id, counts);
   }
@@ -114,7 +115,7 @@ export async function applyPendingCounts(db: TokenwiseDB, facts: readonly SiteFa
 
 /** Replaces an estimated turn's counts with the tokenizer's, through ingest (rollups follow). */
 async function upgrade(db: TokenwiseDB, id: string, site: string, key: string, c: Counts): Promise<boolean> {
-  const t = await db.turns.get(id);
+  const t = await getTurn(db, id);
   if (!t || t.source !== 'estimated') return false;
   const sf: SiteFact = {
     site,

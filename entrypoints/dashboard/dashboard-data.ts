@@ -8,6 +8,7 @@ import type { ReadPlan } from '@/utils/first-read';
 import { readPlanWithDexie } from '@/utils/read-plan-dexie';
 import type { Conversation, DailyTotal, Task, Turn } from '@/utils/records';
 import { addDays, startOfWeek, type DayRange } from '@/utils/task-metrics';
+import { turnsInDays, turnsOfConversations } from '@/utils/turn-store';
 import { rangeOf, type RangeId } from './ranges';
 
 /** This week and the eight before it: enough past weeks for a usual week to mean something. */
@@ -71,7 +72,7 @@ export async function loadEarlierTrendTasks(db: TokenwiseDB, range: DayRange): P
  */
 export async function loadRangeTurns(db: TokenwiseDB, range: DayRange): Promise<Turn[]> {
   // An explicit transaction, like loadOverview: no deep copy of every turn.
-  return db.transaction('r', db.turns, () => db.turns.where('day').between(range.from, range.to, true, true).toArray());
+  return db.transaction('r', db.turnBundles, () => turnsInDays(db, range.from, range.to));
 }
 
 /** The manual task new conversations join ("I'm working on: …"), if one is running. Manual tasks are few. */
@@ -109,13 +110,10 @@ export async function loadTaskDetail(db: TokenwiseDB, id: string): Promise<TaskD
       .limit(MOVE_TARGETS + 1)
       .toArray(),
   ]);
-  const turns =
-    conversations.length > 0
-      ? await db.turns
-          .where('conversationId')
-          .anyOf(conversations.map((c) => c.id))
-          .toArray()
-      : [];
+  const turns = await turnsOfConversations(
+    db,
+    conversations.map((c) => c.id),
+  );
   turns.sort((a, b) => a.at - b.at);
   conversations.sort((a, b) => a.firstAt - b.firstAt);
   return {

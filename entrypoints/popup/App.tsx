@@ -1,4 +1,3 @@
-import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense, useState } from 'react';
 import { browser } from '#imports';
@@ -6,6 +5,7 @@ import { getDb } from '@/utils/db';
 import { dayOf, lastDays } from '@/utils/day';
 import { takeFirstRead } from '@/utils/first-read';
 import { readPlanWithDexie } from '@/utils/read-plan-dexie';
+import { turnsInDays } from '@/utils/turn-store';
 import { FIRST_WINDOW, popupPlan, popupReadKey } from './read-plan';
 import { healthOf, summariseRuns, summariseUsage, type RunSummary } from '@/utils/metrics';
 import {
@@ -85,12 +85,8 @@ const fromFirstRead = (rows: Record<string, unknown[]>, now: number) => popupDat
 /** This week's agent runs with their tool calls: read after the first render. */
 async function loadRuns(): Promise<RunSummary[]> {
   const week = lastDays(7);
-  // Only rows that name an agent run are in this index, so this stays small whatever the history.
-  const turns = await getDb()
-    .turns.where('[day+runId]')
-    .between([week[0]!, Dexie.minKey], [week[6]!, Dexie.maxKey], true, true)
-    .toArray();
-  return summariseRuns(turns);
+  // A week of turns: summariseRuns keeps the agent runs' steps.
+  return summariseRuns(await turnsInDays(getDb(), week[0]!, week[6]!));
 }
 
 /** The person's own past weeks, for the trend: read after the first render, completed tasks only. */

@@ -28,7 +28,8 @@ export async function measurePrune(b: ExtBrowser, days: number): Promise<PruneRe
           const open = indexedDB.open('tokenwise');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
-            const req = open.result.transaction('turns').objectStore('turns').count();
+            // Turns are stored in bundles: the entries of their `ids` index count the turns.
+            const req = open.result.transaction('turnBundles').objectStore('turnBundles').index('ids').count();
             req.onsuccess = () => {
               open.result.close();
               resolve(req.result);

@@ -43,7 +43,7 @@ function fact(site: string, id: string, startedAt: number, i: number) {
   };
 }
 
-/** Counts stored turns whose id starts with `prefix` (primary-key range, no full scan). */
+/** Counts stored turns whose id starts with `prefix` (a range of the bundles' `ids` index, no full scan). */
 export function countTurns(page: Page, prefix: string): Promise<number> {
   return page.evaluate(
     (p) =>
@@ -53,8 +53,9 @@ export function countTurns(page: Page, prefix: string): Promise<number> {
         open.onsuccess = () => {
           const db = open.result;
           const req = db
-            .transaction('turns')
-            .objectStore('turns')
+            .transaction('turnBundles')
+            .objectStore('turnBundles')
+            .index('ids')
             .count(IDBKeyRange.bound(p, `${p}\uffff`));
           req.onsuccess = () => {
             db.close();

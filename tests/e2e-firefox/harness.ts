@@ -169,16 +169,22 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
   return path;
 }
 
-/** Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). */
+/**
+ * Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). `turns`
+ * gives the turns as rows, from their day-and-site bundles (`turnBundles`, schema v5 on).
+ */
 export function readTable<T = unknown>(page: ExtensionPage, table: string): Promise<T[]> {
   return page.evaluate<T[]>(`new Promise((res, rej) => {
+    const asked = ${JSON.stringify(table)};
     const open = indexedDB.open('tokenwise');
     open.onerror = () => rej(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      if (!db.objectStoreNames.contains(${JSON.stringify(table)})) { db.close(); return res([]); }
-      const req = db.transaction(${JSON.stringify(table)}).objectStore(${JSON.stringify(table)}).getAll();
-      req.onsuccess = () => { db.close(); res(req.result); };
+      const bundled = asked === 'turns' && db.objectStoreNames.contains('turnBundles');
+      const name = bundled ? 'turnBundles' : asked;
+      if (!db.objectStoreNames.contains(name)) { db.close(); return res([]); }
+      const req = db.transaction(name).objectStore(name).getAll();
+      req.onsuccess = () => { db.close(); res(bundled ? req.result.flatMap((b) => b.rows) : req.result); };
       req.onerror = () => rej(req.error);
     };
   })`);

@@ -139,15 +139,21 @@ export interface StoredTurn {
   apiOrigin: string;
 }
 
-/** Reads a table of the extension's IndexedDB through an extension page (same origin as the worker). */
+/**
+ * Reads a table of the extension's IndexedDB through an extension page (same origin as the worker). `turns`
+ * gives the turns as rows, wherever they are stored: in their day-and-site bundles (`turnBundles`, schema v5
+ * on) or, in an older database, in the `turns` table itself.
+ */
 export async function readTable<T = unknown>(page: Page, table: string): Promise<T[]> {
   return page.evaluate(
-    (name) =>
+    (asked) =>
       new Promise<T[]>((res, rej) => {
         const open = indexedDB.open('tokenwise');
         open.onerror = () => rej(open.error);
         open.onsuccess = () => {
           const db = open.result;
+          const bundled = asked === 'turns' && db.objectStoreNames.contains('turnBundles');
+          const name = bundled ? 'turnBundles' : asked;
           if (!db.objectStoreNames.contains(name)) {
             db.close();
             return res([]);
@@ -155,7 +161,8 @@ export async function readTable<T = unknown>(page: Page, table: string): Promise
           const req = db.transaction(name).objectStore(name).getAll();
           req.onsuccess = () => {
             db.close();
-            res(req.result as T[]);
+            const rows = req.result as unknown[];
+            res((bundled ? rows.flatMap((b) => (b as { rows: unknown[] }).rows) : rows) as T[]);
           };
           req.onerror = () => rej(req.error);
         };

@@ -116,7 +116,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
         open.onsuccess = () => resolve(open.result);
       });
       try {
-        for (const store of ['turns', 'daily', 'conversations', 'tasks']) {
+        for (const store of ['turnBundles', 'daily', 'conversations', 'tasks']) {
           if (!db.objectStoreNames.contains(store)) {
             throw new Error(`Dexie has not created its stores yet (version ${db.version})`);
           }
@@ -138,7 +138,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           retryTokens: number;
         };
         for (let first = days - 1; first >= 0; first -= daysPerTx) {
-          const tx = db.transaction(['turns', 'daily', 'conversations', 'tasks'], 'readwrite', {
+          const tx = db.transaction(['turnBundles', 'daily', 'conversations', 'tasks'], 'readwrite', {
             durability: 'relaxed',
           });
           const done = new Promise<void>((resolve, reject) => {
@@ -146,7 +146,8 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
             tx.onerror = () => reject(tx.error);
             tx.onabort = () => reject(tx.error ?? new Error('seed transaction aborted'));
           });
-          const turns = tx.objectStore('turns');
+          // Turns are stored a day and site to a record, as utils/turn-store.ts keeps them (makeBundle's shape).
+          const bundles = new Map<string, Record<string, unknown>[]>();
           type Total = {
             id: string;
             day: string;
@@ -217,7 +218,9 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
                 turn.runName = `nightly-agent-${Math.floor(i / 20) % 3}`;
                 turn.toolCalls = { search: 1 + (i % 3), read_file: 1 + (i % 5) };
               }
-              turns.put(turn);
+              const bundleKey = `${day}|${site}`;
+              const bundle = bundles.get(bundleKey) ?? bundles.set(bundleKey, []).get(bundleKey)!;
+              bundle.push(turn);
               n++;
               const tokens = inputTokens + outputTokens;
               // Rollups as ingest keeps them: one row per day, site and provenance (seed sites are their own).
@@ -292,6 +295,14 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
               (c as Record<string, unknown>).k = k;
               (c as Record<string, unknown>).taskNo = taskNo;
             }
+          }
+          const turnBundles = tx.objectStore('turnBundles');
+          for (const [key, rows] of bundles) {
+            const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+              (a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0;
+            rows.sort(byId);
+            const conversationIds = [...new Set(rows.map((r) => r.conversationId as string))].sort();
+            turnBundles.put({ key, ids: rows.map((r) => r.id), conversationIds, rows });
           }
           const daily = tx.objectStore('daily');
           for (const t of totals.values()) daily.put(t);

@@ -54,7 +54,7 @@ async function everythingStored(): Promise<string> {
         };
       }),
   );
-  expect(names).toEqual(expect.arrayContaining(['turns', 'texts']));
+  expect(names).toEqual(expect.arrayContaining(['turnBundles', 'texts']));
   const tables = await Promise.all(names.map(async (n) => [n, await readTable(ext, n)] as const));
   const local = await ext.evaluate(() => chrome.storage.local.get(null));
   return JSON.stringify({ tables, local });

@@ -160,54 +160,57 @@ afterEach(async () => {
   b = undefined;
 });
 
+/**
+ * The schema of the release before this build. Versions 5 and 6 came in one release (v5 copies the turns into
+ * bundles, v6 drops the old table), so no profile was ever left at v5.
+ */
+const PREVIOUS_RELEASE = 4;
+
 describe('real-browser upgrade on the same profile (reliability test 15)', () => {
-  it.each([2, CURRENT_VERSION - 1])(
-    'a release at schema v%i → this build: history intact, popup shows it',
-    async (k) => {
-      const fx = recent(fixture(k));
-      const stores = await schemaAt(k);
+  it.each([2, PREVIOUS_RELEASE])('a release at schema v%i → this build: history intact, popup shows it', async (k) => {
+    const fx = recent(fixture(k));
+    const stores = await schemaAt(k);
 
-      b = await launch();
-      const doc = await b.ctx.newPage();
-      // A plain document of the extension's origin: it opens no database of its own.
-      await doc.goto(`chrome-extension://${b.extId}/manifest.json`);
-      expect(await stopWorker(b)).toBe(true);
-      expect(await stage(doc, k, stores, fx.tables)).toBe(k * 10);
+    b = await launch();
+    const doc = await b.ctx.newPage();
+    // A plain document of the extension's origin: it opens no database of its own.
+    await doc.goto(`chrome-extension://${b.extId}/manifest.json`);
+    expect(await stopWorker(b)).toBe(true);
+    expect(await stage(doc, k, stores, fx.tables)).toBe(k * 10);
 
-      const { profile, extId } = b;
-      await b.close(true);
-      b = await launch({ profile });
-      expect(b.extId).toBe(extId);
+    const { profile, extId } = b;
+    await b.close(true);
+    b = await launch({ profile });
+    expect(b.extId).toBe(extId);
 
-      const popup = await openExtensionPage(b, 'popup.html');
-      await popup.locator('main[data-ready="true"]').waitFor({ timeout: 20_000 });
-      expect(await waitFor(async () => (await storedVersion(popup)) === CURRENT_VERSION * 10)).toBe(true);
+    const popup = await openExtensionPage(b, 'popup.html');
+    await popup.locator('main[data-ready="true"]').waitFor({ timeout: 20_000 });
+    expect(await waitFor(async () => (await storedVersion(popup)) === CURRENT_VERSION * 10)).toBe(true);
 
-      // Every row kept; older turns grouped into tasks by the real upgrade in the real browser.
-      const turns = await readTable<Row>(popup, 'turns');
-      expect(turns.map((t) => t.id).sort()).toEqual(fx.tables.turns!.map((t) => t.id as string).sort());
-      expect(turns.every((t) => typeof t.conversationId === 'string')).toBe(true);
-      const daily = await readTable<Record<string, unknown>>(popup, 'daily');
-      expect(daily).toHaveLength(fx.tables.daily!.length);
-      expect(daily).toEqual(expect.arrayContaining(fx.tables.daily!));
-      expect(await readTable(popup, 'health')).toHaveLength(fx.tables.health!.length);
-      const groups = new Set(turns.map((t) => t.conversationId));
-      const tasks = await readTable<{ turns: number; inputTokens: number; outputTokens: number }>(popup, 'tasks');
-      if (k < 3) expect(tasks).toHaveLength(groups.size);
-      else expect(tasks).toHaveLength(fx.tables.tasks!.length);
-      const sum = (rows: Array<{ inputTokens: number; outputTokens: number }>) =>
-        rows.reduce((s, r) => s + r.inputTokens + r.outputTokens, 0);
-      expect(sum(tasks)).toBe(sum(turns));
+    // Every row kept; older turns grouped into tasks by the real upgrade in the real browser.
+    const turns = await readTable<Row>(popup, 'turns');
+    expect(turns.map((t) => t.id).sort()).toEqual(fx.tables.turns!.map((t) => t.id as string).sort());
+    expect(turns.every((t) => typeof t.conversationId === 'string')).toBe(true);
+    const daily = await readTable<Record<string, unknown>>(popup, 'daily');
+    expect(daily).toHaveLength(fx.tables.daily!.length);
+    expect(daily).toEqual(expect.arrayContaining(fx.tables.daily!));
+    expect(await readTable(popup, 'health')).toHaveLength(fx.tables.health!.length);
+    const groups = new Set(turns.map((t) => t.conversationId));
+    const tasks = await readTable<{ turns: number; inputTokens: number; outputTokens: number }>(popup, 'tasks');
+    if (k < 3) expect(tasks).toHaveLength(groups.size);
+    else expect(tasks).toHaveLength(fx.tables.tasks!.length);
+    const sum = (rows: Array<{ inputTokens: number; outputTokens: number }>) =>
+      rows.reduce((s, r) => s + r.inputTokens + r.outputTokens, 0);
+    expect(sum(tasks)).toBe(sum(turns));
 
-      // The popup shows the history, with no database notice.
-      expect(await popup.getByTestId('empty-state').count()).toBe(0);
-      expect(await popup.getByTestId('db-status').count()).toBe(0);
-      const sites = [...new Set(turns.map((t) => t.site))].sort();
-      expect(
-        await popup
-          .locator('table.sites tr[data-site]')
-          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-site')).sort()),
-      ).toEqual(sites);
-    },
-  );
+    // The popup shows the history, with no database notice.
+    expect(await popup.getByTestId('empty-state').count()).toBe(0);
+    expect(await popup.getByTestId('db-status').count()).toBe(0);
+    const sites = [...new Set(turns.map((t) => t.site))].sort();
+    expect(
+      await popup
+        .locator('table.sites tr[data-site]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-site')).sort()),
+    ).toEqual(sites);
+  });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, declareVersions, TokenwiseDB } from '@/utils/db';
 import { ROW_SCHEMAS } from '@/utils/export-format';
 import { dayOf } from '@/utils/day';
+import { TurnBundle } from '@/utils/records';
 
 interface Fixture {
   version: number;
@@ -27,7 +28,15 @@ const STORES: Record<number, string[]> = {
   2: ['daily', 'health', 'turns'],
   3: ['conversations', 'daily', 'health', 'tasks', 'turns'],
   4: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turns'],
+  5: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles', 'turns'],
+  6: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
 };
+
+/** A fixture's turns, wherever its version kept them (rows, or from v5 on bundles). */
+const turnsOf = (f: Fixture) => [
+  ...((f.tables.turns ?? []) as Turn[]),
+  ...((f.tables.turnBundles ?? []) as TurnBundle[]).flatMap((b) => b.rows),
+];
 
 let n = 0;
 const uniqueName = (k: number) => `migrate-v${k}-${Date.now()}-${n++}`;
@@ -70,7 +79,7 @@ describe('fixtures', () => {
     expect(FIXTURES.map(([k]) => k)).toEqual(Array.from({ length: CURRENT_VERSION }, (_, i) => i + 1));
     for (const [k, f] of FIXTURES) expect(Object.keys(f.tables).sort(), `v${k}`).toEqual(STORES[k]);
     for (const [k, f] of FIXTURES) {
-      for (const t of f.tables.turns!) {
+      for (const t of turnsOf(f)) {
         // Turns from before v3 never had these; from v3 on, every turn belongs to a conversation.
         if (k < 3) expect(Object.keys(t)).not.toContain('conversationId');
         else expect(t.conversationId, `v${k} ${String(t.id)}`).toEqual(expect.any(String));
@@ -103,9 +112,19 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
     expect(after.rows.daily).toHaveLength(old.daily!.length);
     expect(after.rows.health).toHaveLength(old.health!.length);
     expect(byId(after.rows.health as SiteHealth[], 'site')).toEqual(byId(old.health! as SiteHealth[], 'site'));
-    const turns = after.rows.turns as Turn[];
-    expect(turns).toHaveLength(old.turns!.length);
-    const before = byId(old.turns! as Turn[]);
+    // Turns are in bundles (v5): each holds exactly its day's turns of its site, and indexes their ids and
+    // conversations.
+    expect(after.rows.turns).toBeUndefined();
+    const bundles = after.rows.turnBundles as TurnBundle[];
+    for (const b of bundles) {
+      expect(b.rows.length).toBeGreaterThan(0);
+      for (const r of b.rows) expect(`${r.day}|${r.site}`).toBe(b.key);
+      expect(b.ids).toEqual(b.rows.map((r) => r.id));
+      expect(b.conversationIds).toEqual([...new Set(b.rows.map((r) => r.conversationId))].sort());
+    }
+    const turns = bundles.flatMap((b) => b.rows);
+    expect(turns).toHaveLength(turnsOf(fixture).length);
+    const before = byId(turnsOf(fixture));
     for (const t of turns) {
       const was = before.get(t.id)!;
       expect(t).toEqual(k < 3 ? { ...was, conversationId: expectedConversation(was) } : was);
@@ -118,7 +137,8 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
     // Every row is valid under today's schemas (the same ones import validates with).
     for (const [table, rows] of Object.entries(after.rows)) {
       for (const row of rows) {
-        const r = ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS].safeParse(row);
+        const schema = table === 'turnBundles' ? TurnBundle : ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS];
+        const r = schema.safeParse(row);
         expect(r.success, `${table} ${JSON.stringify(row)}`).toBe(true);
       }
     }

@@ -9,6 +9,7 @@ import { isQuotaError, statusOf, writeErrorItem } from '@/utils/db-status';
 import { outboxKey } from '@/utils/outbox';
 import { readOutbox } from '@/utils/outbox';
 import { siteFact } from './helpers';
+import { countTurns } from '@/utils/turn-store';
 
 beforeEach(async () => {
   await Promise.all(getDb().tables.map((t) => t.clear()));
@@ -19,7 +20,7 @@ const quotaError = () => new DOMException('The quota has been exceeded.', 'Quota
 async function counts() {
   const db = getDb();
   return {
-    turns: await db.turns.count(),
+    turns: await countTurns(db),
     daily: await db.daily.count(),
     conversations: await db.conversations.count(),
     tasks: await db.tasks.count(),
@@ -56,7 +57,7 @@ describe('drainOutbox when storage is full (reliability test 16)', () => {
   it('a quota error on the first write of the transaction leaves nothing either', async () => {
     const f = siteFact({ key: 'openai-chat:q3' });
     await fakeBrowser.storage.local.set({ [outboxKey(f)]: f });
-    vi.spyOn(getDb().turns, 'add').mockRejectedValueOnce(quotaError());
+    vi.spyOn(getDb().table('turnBundles'), 'bulkPut').mockRejectedValueOnce(quotaError());
     await expect(drainOutbox()).rejects.toThrow();
     expect(await counts()).toEqual(nothing);
     expect(await readOutbox()).toHaveLength(1);

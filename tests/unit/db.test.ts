@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { TokenwiseDB } from '@/utils/db';
 import { SITE } from './helpers';
+import { countTurns, getTurn, turnsInDays } from '@/utils/turn-store';
 
 const turn = (id: string, runId?: string) => ({
   id,
@@ -30,17 +31,14 @@ describe('TokenwiseDB upgrades', () => {
     v1.close();
 
     const db = new TokenwiseDB(name);
-    expect(await db.turns.count()).toBe(3);
+    expect(await countTurns(db)).toBe(3);
     expect(await db.daily.count()).toBe(1);
-    const runs = await db.turns
-      .where('[day+runId]')
-      .between(['2026-11-25', Dexie.minKey], ['2026-11-25', Dexie.maxKey])
-      .toArray();
+    const runs = (await turnsInDays(db, '2026-11-25', '2026-11-25')).filter((r) => r.runId !== undefined);
     expect(runs.map((r) => r.runId).sort()).toEqual(['job_1', 'job_2']);
     db.close();
     // A second open is a no-op.
     const again = new TokenwiseDB(name);
-    expect(await again.turns.count()).toBe(3);
+    expect(await countTurns(again)).toBe(3);
     again.close();
   });
 
@@ -55,14 +53,14 @@ describe('TokenwiseDB upgrades', () => {
     v2.close();
 
     const db = new TokenwiseDB(name);
-    expect(await db.turns.count()).toBe(3);
+    expect(await countTurns(db)).toBe(3);
     const tasks = await db.tasks.orderBy('id').toArray();
     expect(tasks.map((t) => [t.id, t.kind, t.turns, t.inputTokens + t.outputTokens, t.unpricedTokens])).toEqual([
       [`t|${SITE}|d:2026-11-25`, 'chat', 2, 6, 6],
       [`t|${SITE}|run:job_1`, 'agent', 1, 3, 3],
     ]);
     expect(tasks[1]).toMatchObject({ title: 'Nightly sync', signals: { runStatus: 'completed' } });
-    expect((await db.turns.get('a'))!.conversationId).toBe(`${SITE}|d:2026-11-25`);
+    expect((await getTurn(db, 'a'))!.conversationId).toBe(`${SITE}|d:2026-11-25`);
     expect(await db.conversations.count()).toBe(2);
     db.close();
   });

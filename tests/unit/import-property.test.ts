@@ -7,9 +7,10 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { TokenwiseDB } from '@/utils/db';
 import { exportAll } from '@/utils/export';
 import { ROW_SCHEMAS, TABLE_NAMES } from '@/utils/export-format';
-import { applyImport, checkImport } from '@/utils/import';
+import { applyImport, checkImport, isDeepEqual } from '@/utils/import';
 import { checksum, seedSample } from '../fixtures/export/history';
 import { freshDb } from './helpers';
+import { allTurns, bundleKeyOf, makeBundle, turnBundles } from '@/utils/turn-store';
 
 let valid: Record<string, unknown>;
 beforeAll(async () => {
@@ -20,9 +21,13 @@ beforeAll(async () => {
 
 async function everyRowValid(db: TokenwiseDB): Promise<boolean> {
   for (const t of TABLE_NAMES) {
-    for (const row of await db.table(t).toArray()) if (!ROW_SCHEMAS[t].safeParse(row).success) return false;
+    const rows = t === 'turns' ? await allTurns(db) : await db.table(t).toArray();
+    for (const row of rows) if (!ROW_SCHEMAS[t].safeParse(row).success) return false;
   }
-  return true;
+  // And every bundle holds its rows where they belong, with its indexes right.
+  return (await turnBundles(db).toArray()).every(
+    (b) => isDeepEqual(b, makeBundle(b.key, b.rows)) && b.rows.every((r) => bundleKeyOf(r) === b.key),
+  );
 }
 
 /** Runs one file through both steps, as the UI would (confirming "valid records only" when offered). */

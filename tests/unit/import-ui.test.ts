@@ -10,6 +10,7 @@ import type { TokenwiseDB } from '@/utils/db';
 import { exportAll } from '@/utils/export';
 import { checksum, seedSample } from '../fixtures/export/history';
 import { freshDb } from './helpers';
+import { countTurns } from '@/utils/turn-store';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -70,10 +71,10 @@ describe('DataTransfer: import', () => {
     expect(cell('turns', 'new')).toBe('6');
     expect(cell('tasks', 'new')).toBe('3');
     expect(cell('tasks', 'invalid')).toBe('0');
-    expect(await db.turns.count()).toBe(0); // the preview wrote nothing
+    expect(await countTurns(db)).toBe(0); // the preview wrote nothing
     expect($('import-valid-only')).toBeNull();
     await click('import-confirm');
-    expect(await db.turns.count()).toBe(6);
+    expect(await countTurns(db)).toBe(6);
     expect(await db.tasks.count()).toBe(3);
     expect($('import-result')?.textContent).toBe('Imported 19 new or updated records, and the settings from the file.');
     expect($('import-preview')).toBeNull();
@@ -93,7 +94,7 @@ describe('DataTransfer: import', () => {
     expect($('import-valid-only')?.textContent).toBe('Import the 18 valid records only');
     await click('import-valid-only');
     expect(await db.tasks.count()).toBe(2);
-    expect(await db.turns.count()).toBe(6);
+    expect(await countTurns(db)).toBe(6);
   });
 
   it('says what is wrong with a damaged file and shows no preview', async () => {
@@ -112,9 +113,9 @@ describe('DataTransfer: delete all history', () => {
       '3 tasks and 6 recorded model calls from 2026-11-24 to 2026-11-25',
     );
     expect($('wipe-export-first')).not.toBeNull();
-    expect(await db.turns.count()).toBe(6);
+    expect(await countTurns(db)).toBe(6);
     await click('wipe-confirm');
-    expect(await db.turns.count()).toBe(0);
+    expect(await countTurns(db)).toBe(0);
     expect(await db.tasks.count()).toBe(0);
     expect($('wipe-result')?.textContent).toContain('All history was deleted');
   });
@@ -130,7 +131,7 @@ describe('DataTransfer: delete all history', () => {
     await click('wipe-export-first');
     expect(created).toHaveBeenCalledOnce();
     expect(clicked).toEqual([expect.stringMatching(/^tokenwise-export-\d{4}-\d{2}-\d{2}\.json$/)]);
-    expect(await db.turns.count()).toBe(6);
+    expect(await countTurns(db)).toBe(6);
   });
 });
 

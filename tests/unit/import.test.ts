@@ -19,6 +19,7 @@ import {
   SAMPLE_SITES,
 } from '../fixtures/export/history';
 import { freshDb } from './helpers';
+import { allTurns, countTurns, getTurn } from '@/utils/turn-store';
 
 const FIXTURES = new URL('../fixtures/export/', import.meta.url);
 const sent: unknown[] = [];
@@ -48,7 +49,7 @@ describe('checkImport + applyImport', () => {
     const { db, text } = await exportedText();
     const before = await dumpState(db);
     await wipeHistory(db);
-    expect(await db.turns.count()).toBe(0);
+    expect(await countTurns(db)).toBe(0);
     expect(await getSettings()).not.toEqual(SAMPLE_PRIVACY);
 
     const p = await preview(text, db);
@@ -254,8 +255,8 @@ describe('20: corrupt files are refused with a message naming the problem, and n
     expect(await checksum(db)).toBe(before);
 
     expect(await applyImport(p, db, { validOnly: true })).toMatchObject({ ok: true });
-    expect(await db.turns.count()).toBe(999);
-    expect(await db.turns.get(`${CHAT}|k:637`)).toBeUndefined();
+    expect(await countTurns(db)).toBe(999);
+    expect(await getTurn(db, `${CHAT}|k:637`)).toBeUndefined();
   });
 
   it('__proto__ and constructor keys inside records are rejected as unknown fields and pollute nothing', async () => {
@@ -272,9 +273,12 @@ describe('20: corrupt files are refused with a message naming the problem, and n
       .replace('"redactions":{"api-key":1}', '"redactions":{"api-key":1,"__proto__":7}');
     const db = freshDb();
     const p = await preview(file, db);
+    const forged = (JSON.parse(text) as { tables: { turns: { id: string }[] } }).tables.turns.findIndex(
+      (t) => t.id === 'https://chat.acme-corp.example|openai-chat:chatcmpl-0',
+    );
+    expect(forged).toBeGreaterThanOrEqual(0);
     expect(p.invalid).toEqual([
-      // Rows are exported in key order: the agents site sorts before the chat site.
-      { table: 'turns', index: 1, path: '', reason: 'unknown field "__proto__"' },
+      { table: 'turns', index: forged, path: '', reason: 'unknown field "__proto__"' },
       { table: 'health', index: 1, path: '', reason: 'unknown field "constructor"' },
     ]);
     await applyImport(p, db, { validOnly: true });
@@ -284,12 +288,12 @@ describe('20: corrupt files are refused with a message naming the problem, and n
     expect(Object.keys(row.redactions)).toEqual(['api-key']);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(({} as Record<string, unknown>).x).toBeUndefined();
-    for (const t of await db.turns.toArray()) expect(Object.getPrototypeOf(t)).toBe(Object.prototype);
+    for (const t of await allTurns(db)) expect(Object.getPrototypeOf(t)).toBe(Object.prototype);
   });
 });
 
 describe('21: a failure in the middle of writing leaves the database as it was', () => {
-  it('a hook throwing on the 3rd new turn aborts the whole import, settings included', async () => {
+  it('a hook throwing on the 3rd new task (turns and three more tables written) aborts the whole import, settings included', async () => {
     const { text } = await exportedText();
     const db = freshDb();
     await seedSample(db, { ...sampleTables(), turns: sampleTables().turns.slice(0, 2), tasks: [] });
@@ -297,7 +301,7 @@ describe('21: a failure in the middle of writing leaves the database as it was',
     const before = await checksum(db);
     const p = await preview(text, db);
     let n = 0;
-    db.turns.hook('creating', () => {
+    db.tasks.hook('creating', () => {
       if (++n === 3) throw new Error('disk full (simulated)');
     });
     const r = await applyImport(p, db, { chunkSize: 2 });

@@ -5,6 +5,7 @@ import { dayOf } from '@/utils/day';
 import { firstKeptDay, pruneHistory } from '@/utils/retention';
 import { ingestFacts } from '@/entrypoints/background/ingest';
 import { freshDb, NOON, siteFact, SITE } from './helpers';
+import { countTurns, turnsOfConversations } from '@/utils/turn-store';
 
 const DAY = 86_400_000;
 let db: TokenwiseDB;
@@ -37,9 +38,9 @@ const tokensOf = async (convKey: string) => {
 
 describe('pruneHistory', () => {
   it('keeps everything when history is kept forever', async () => {
-    const before = await db.turns.count();
+    const before = await countTurns(db);
     expect(await pruneHistory(db, null, NOON)).toMatchObject({ keptFrom: null, turns: 0, tasks: 0 });
-    expect(await db.turns.count()).toBe(before);
+    expect(await countTurns(db)).toBe(before);
   });
 
   it('deletes tasks last active before the cut-off with their conversations, turns, daily totals and texts', async () => {
@@ -56,10 +57,10 @@ describe('pruneHistory', () => {
     await pruneHistory(db, 30, NOON);
     const long = await tokensOf('long');
     expect(long).toBeDefined();
-    const turns = await db.turns
-      .where('conversationId')
-      .anyOf((await db.conversations.where('taskId').equals(long!.id).primaryKeys()) as string[])
-      .toArray();
+    const turns = await turnsOfConversations(
+      db,
+      (await db.conversations.where('taskId').equals(long!.id).primaryKeys()) as string[],
+    );
     expect(turns).toHaveLength(2);
     expect(long!.inputTokens + long!.outputTokens).toBe(turns.reduce((n, t) => n + t.inputTokens + t.outputTokens, 0));
   });

@@ -22,6 +22,7 @@ import { SiteQuotas } from '@/components/SiteQuotas';
 import { fakeContext, runBody } from './adapters/site-helpers';
 import { freshDb, NOON, siteFact } from './helpers';
 import { freshBackground } from './fakes';
+import { countTurns } from '@/utils/turn-store';
 
 const CLAUDE = 'https://claude.ai';
 // (happy-dom's URL is not Node's: fixtures are read by path)
@@ -156,7 +157,7 @@ describe('the background: the latest quota per site on its health row', () => {
     ])('rejects a delivery whose quota has %s (Zod, whatever the relay let through)', async (_n, quota) => {
       const reply = await handleMessage({ type: 'deliver', facts: [claudeFact(quota)] }, fromClaude);
       expect(reply).toMatchObject({ ok: false, final: true });
-      expect(await getDb().turns.count()).toBe(0);
+      expect(await countTurns(getDb())).toBe(0);
       expect((await getDb().health.get(CLAUDE))?.quota).toBeUndefined();
     });
   });

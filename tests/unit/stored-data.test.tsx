@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenwiseDB } from '@/utils/db';
 import { fieldsOf, STORED } from '@/utils/stored-data';
 import { App } from '@/entrypoints/stored/App';
-import { Turn } from '@/utils/records';
+import { Turn, TurnBundle } from '@/utils/records';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -27,16 +27,18 @@ describe('what Tokenwise stores', () => {
     },
   );
 
-  it('shows every field of the turns schema, with its kind and whether it is optional', async () => {
+  it('shows every field of a stored call, with its kind and whether it is optional', async () => {
     const root = document.createElement('div');
     document.body.append(root);
     await act(async () => createRoot(root).render(<App />));
     const turns = [...root.querySelectorAll('[data-testid="stored-thing"]')].find((s) =>
-      s.querySelector('h2')?.textContent?.startsWith('turns'),
+      s.querySelector('h2')?.textContent?.startsWith('turnBundles'),
     )!;
     const shown = [...turns.querySelectorAll('[data-testid="stored-field"] code')].map((c) => c.textContent);
-    expect(shown).toEqual(Object.keys(Turn.def.shape));
-    expect(turns.textContent).toContain('inputTokens');
-    expect(turns.textContent).toMatch(/model\s*\(optional\)/);
+    expect(shown).toEqual([
+      ...Object.keys(TurnBundle.def.shape),
+      ...Object.keys(Turn.def.shape).map((k) => `rows[].${k}`),
+    ]);
+    expect(turns.textContent).toMatch(/rows\[\]\.model\s*\(optional\)/);
   });
 });

@@ -2,7 +2,6 @@
 // to the defaults, the tracked sites kept.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { TABLE_NAMES } from '@/utils/export-format';
 import { DEFAULT_SETTINGS, getSettings } from '@/utils/settings';
 import { getTrackedSites } from '@/utils/sites-store';
 import { summariseHistory, wipeHistory } from '@/utils/wipe';
@@ -21,7 +20,7 @@ describe('wipeHistory', () => {
     await seedSample(db);
     await fakeBrowser.storage.local.set({ 'outbox:https://a.example|k1': { x: 1 }, 'outbox:b': 2, unrelated: 3 });
     await wipeHistory(db);
-    for (const t of TABLE_NAMES) expect(await db.table(t).count(), t).toBe(0);
+    for (const t of db.tables) expect(await t.count(), t.name).toBe(0);
     const stored = await fakeBrowser.storage.local.get(null);
     expect(Object.keys(stored).filter((k) => k.startsWith('outbox:'))).toEqual([]);
     expect(stored.unrelated).toBe(3);
@@ -37,7 +36,7 @@ describe('wipeHistory', () => {
     // Clearing runs table by table inside the transaction; a failure on the last one must undo the others.
     const texts = db.texts;
     vi.spyOn(db, 'tables', 'get').mockReturnValue([
-      ...TABLE_NAMES.filter((t) => t !== 'texts').map((t) => db.table(t)),
+      ...db.tables.filter((t) => t.name !== 'texts'),
       Object.assign(Object.create(texts) as typeof texts, {
         clear: () => Promise.reject(new Error('clear failed')),
       }),

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ingestFacts, recordHealth } from '@/entrypoints/background/ingest';
 import { freshDb, NOON, SITE, siteFact } from '../helpers';
 import type { TokenwiseDB } from '@/utils/db';
+import { allTurns, countTurns, getTurn } from '@/utils/turn-store';
 
 async function rollupMatchesTurns(db: TokenwiseDB) {
-  const turns = await db.turns.toArray();
+  const turns = await allTurns(db);
   const daily = await db.daily.toArray();
   const expected = new Map<string, { i: number; o: number; n: number }>();
   for (const t of turns) {
@@ -27,7 +28,7 @@ describe('ingestFacts', () => {
     const db = freshDb();
     const r = await ingestFacts(db, [siteFact()]);
     expect(r).toEqual({ added: 1, updated: 0, duplicates: 0 });
-    const turns = await db.turns.toArray();
+    const turns = await allTurns(db);
     expect(turns).toHaveLength(1);
     expect(turns[0]).toMatchObject({
       id: `${SITE}|openai-chat:chatcmpl-1`,
@@ -53,7 +54,7 @@ describe('ingestFacts', () => {
     const db = freshDb();
     for (let i = 0; i < 5; i++) await ingestFacts(db, [siteFact()]);
     await ingestFacts(db, [siteFact(), siteFact()]); // twice in one batch too
-    expect(await db.turns.count()).toBe(1);
+    expect(await countTurns(db)).toBe(1);
     const [d] = await db.daily.toArray();
     expect(d).toMatchObject({ inputTokens: 12, outputTokens: 30, turns: 1 });
   });
@@ -63,7 +64,7 @@ describe('ingestFacts', () => {
     await ingestFacts(db, [siteFact({ source: 'estimated', inputTokens: 10, outputTokens: 25, status: 'aborted' })]);
     const r = await ingestFacts(db, [siteFact({ startedAt: NOON + 86_400_000 })]);
     expect(r.updated).toBe(1);
-    const [t] = await db.turns.toArray();
+    const [t] = await allTurns(db);
     expect(t).toMatchObject({ source: 'exact', inputTokens: 12, outputTokens: 30, day: '2026-11-25' });
     await rollupMatchesTurns(db);
     const est = await db.daily.get(`2026-11-25|${SITE}|estimated`);
@@ -75,7 +76,7 @@ describe('ingestFacts', () => {
     await ingestFacts(db, [siteFact()]);
     const r = await ingestFacts(db, [siteFact({ source: 'estimated', outputTokens: 99 })]);
     expect(r.duplicates).toBe(1);
-    expect((await db.turns.toArray())[0]).toMatchObject({ source: 'exact', outputTokens: 30 });
+    expect((await allTurns(db))[0]).toMatchObject({ source: 'exact', outputTokens: 30 });
   });
 
   it('keeps rollups equal to the sum of turns over a mixed burst', async () => {
@@ -91,7 +92,7 @@ describe('ingestFacts', () => {
     await ingestFacts(db, facts.slice(0, 30));
     await ingestFacts(db, facts.slice(30));
     await ingestFacts(db, facts.slice(10, 50));
-    expect(await db.turns.count()).toBe(40);
+    expect(await countTurns(db)).toBe(40);
     await rollupMatchesTurns(db);
   });
 
@@ -104,12 +105,12 @@ describe('ingestFacts', () => {
   it('writes nothing when the transaction fails part-way', async () => {
     const db = freshDb();
     await ingestFacts(db, [siteFact()]);
-    const before = { turns: await db.turns.toArray(), daily: await db.daily.toArray() };
+    const before = { turns: await allTurns(db), daily: await db.daily.toArray() };
     const bad = siteFact({ key: 'openai-chat:second' });
     // A row the table refuses (duplicate primary key is impossible with put; break the key instead).
     (bad as { site: unknown }).site = undefined;
     await expect(ingestFacts(db, [siteFact({ key: 'openai-chat:first' }), bad])).rejects.toThrow();
-    expect({ turns: await db.turns.toArray(), daily: await db.daily.toArray() }).toEqual(before);
+    expect({ turns: await allTurns(db), daily: await db.daily.toArray() }).toEqual(before);
   });
 });
 
@@ -137,8 +138,8 @@ describe('background calls', () => {
     ]);
     const [d] = await db.daily.toArray();
     expect(d).toMatchObject({ turns: 2, inputTokens: 24, outputTokens: 60, backgroundTurns: 1, backgroundTokens: 42 });
-    expect((await db.turns.get(`${SITE}|openai-chat:title`))?.background).toBe(true);
-    expect((await db.turns.get(`${SITE}|openai-chat:user`))?.background).toBeUndefined();
+    expect((await getTurn(db, `${SITE}|openai-chat:title`))?.background).toBe(true);
+    expect((await getTurn(db, `${SITE}|openai-chat:user`))?.background).toBeUndefined();
     await rollupMatchesTurns(db);
   });
 });
@@ -162,7 +163,7 @@ describe('agent run snapshots', () => {
     await ingestFacts(db, [poll(300, 40, 'running', 3)]); // the same poll answer again
     await ingestFacts(db, [poll(520, 90, 'running', 11)]);
     await ingestFacts(db, [poll(520, 90, 'completed', 11)]); // only the status changed
-    const turns = await db.turns.toArray();
+    const turns = await allTurns(db);
     expect(turns).toHaveLength(1);
     expect(turns[0]).toMatchObject({
       inputTokens: 520,

@@ -5,6 +5,7 @@ import { getDb } from '@/utils/db';
 import { outboxKey } from '@/utils/outbox';
 import { readOutbox } from '@/utils/outbox';
 import { siteFact, SITE } from '../helpers';
+import { countTurns } from '@/utils/turn-store';
 
 beforeEach(async () => {
   await Promise.all(getDb().tables.map((t) => t.clear()));
@@ -16,13 +17,13 @@ describe('drainOutbox (reliability test 2)', () => {
     await fakeBrowser.storage.local.set(Object.fromEntries(facts.map((f) => [outboxKey(f), f])));
     await fakeBrowser.storage.local.set({ 'settings:theme': 'dark' }); // not ours to touch
     expect(await drainOutbox()).toBe(250);
-    expect(await getDb().turns.count()).toBe(250);
+    expect(await countTurns(getDb())).toBe(250);
     expect(await readOutbox()).toEqual([]);
     expect(await fakeBrowser.storage.local.get('settings:theme')).toEqual({ 'settings:theme': 'dark' });
     // Draining again (the same facts re-sent by a live relay) adds nothing.
     await fakeBrowser.storage.local.set(Object.fromEntries(facts.slice(0, 10).map((f) => [outboxKey(f), f])));
     expect(await drainOutbox()).toBe(0);
-    expect(await getDb().turns.count()).toBe(250);
+    expect(await countTurns(getDb())).toBe(250);
   });
 
   it('drops invalid entries, counts them, and keeps the valid ones', async () => {
@@ -42,6 +43,6 @@ describe('drainOutbox (reliability test 2)', () => {
     await fakeBrowser.storage.local.set({ [outboxKey(f)]: f });
     const [a, b] = await Promise.all([drainOutbox(), drainOutbox()]);
     expect(a + b).toBe(2); // the same run answered both callers
-    expect(await getDb().turns.count()).toBe(1);
+    expect(await countTurns(getDb())).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { handleMessage } from '@/entrypoints/background/router';
 import { getDb } from '@/utils/db';
 import { siteFact, SITE } from '../helpers';
 import { freshBackground } from '../fakes';
+import { countTurns } from '@/utils/turn-store';
 
 const EXT_ID = fakeBrowser.runtime.id;
 const extUrl = (path: string) => fakeBrowser.runtime.getURL(path as '/popup.html');
@@ -16,14 +17,14 @@ describe('handleMessage: content scripts', () => {
   it('stores facts for the page the content script runs in, and acks only after the commit', async () => {
     const reply = await handleMessage({ type: 'deliver', facts: [siteFact()] }, fromPage());
     expect(reply).toEqual({ ok: true, stored: 1 });
-    expect(await getDb().turns.count()).toBe(1);
+    expect(await countTurns(getDb())).toBe(1);
   });
 
   it('rejects facts claiming another site, storing nothing', async () => {
     const forged = siteFact({}, 'http://127.0.0.1:9999');
     const reply = await handleMessage({ type: 'deliver', facts: [forged] }, fromPage());
     expect(reply).toMatchObject({ ok: false, final: true });
-    expect(await getDb().turns.count()).toBe(0);
+    expect(await countTurns(getDb())).toBe(0);
     expect(await getDb().health.get(SITE)).toMatchObject({ rejected: 1 });
   });
 
@@ -31,7 +32,7 @@ describe('handleMessage: content scripts', () => {
     const other = 'https://news.example';
     const reply = await handleMessage({ type: 'deliver', facts: [siteFact({}, other)] }, fromPage(`${other}/`));
     expect(reply).toMatchObject({ ok: false, error: 'site not tracked' });
-    expect(await getDb().turns.count()).toBe(0);
+    expect(await countTurns(getDb())).toBe(0);
   });
 
   it('rejects a privileged request sent from a content script (reliability test 25)', async () => {
@@ -46,7 +47,7 @@ describe('handleMessage: content scripts', () => {
   ])('rejects a %s delivery and counts it in health', async (_n, msg) => {
     const reply = await handleMessage(msg, fromPage());
     expect(reply).toMatchObject({ ok: false, final: true });
-    expect(await getDb().turns.count()).toBe(0);
+    expect(await countTurns(getDb())).toBe(0);
     expect(await getDb().health.get(SITE)).toMatchObject({ rejected: 1 });
   });
 });
@@ -64,6 +65,6 @@ describe('handleMessage: other senders', () => {
     ['no sender id', { url: extUrl('/popup.html') }],
   ])('rejects %s', async (_n, sender) => {
     expect(await handleMessage({ type: 'deliver', facts: [siteFact()] }, sender)).toMatchObject({ ok: false });
-    expect(await getDb().turns.count()).toBe(0);
+    expect(await countTurns(getDb())).toBe(0);
   });
 });

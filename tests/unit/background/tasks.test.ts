@@ -17,6 +17,7 @@ import {
 import type { TokenwiseDB } from '@/utils/db';
 import type { SiteFact, UsageFact } from '@/utils/messages';
 import { freshDb, NOON, SITE, fact } from '../helpers';
+import { allTurns, getTurn } from '@/utils/turn-store';
 
 const chat = (key: string, conv: string, over: Partial<UsageFact> = {}, title?: string): SiteFact => ({
   site: SITE,
@@ -27,7 +28,7 @@ const chat = (key: string, conv: string, over: Partial<UsageFact> = {}, title?: 
 
 /** Every task's and conversation's totals equal the sum of their turns. */
 async function totalsMatchTurns(db: TokenwiseDB) {
-  const turns = await db.turns.toArray();
+  const turns = await allTurns(db);
   const convs = await db.conversations.toArray();
   const tasks = await db.tasks.toArray();
   const byConv = new Map<string, number>();
@@ -111,7 +112,7 @@ describe('conversations become tasks', () => {
     await ingestFacts(db, [chat('c', 'k1', { inputTokens: 1505 })]); // regenerate: the same context again
     await ingestFacts(db, [chat('c', 'k1', { inputTokens: 1505 })]); // replayed: still one retry
     expect(await db.tasks.get(`t|${SITE}|p:k1`)).toMatchObject({ turns: 3, retryTurns: 1, retryTokens: 1535 });
-    expect((await db.turns.get(`${SITE}|openai-chat:c`))!.retry).toBe(true);
+    expect((await getTurn(db, `${SITE}|openai-chat:c`))!.retry).toBe(true);
   });
 
   it('prices turns of known models and counts the rest as unpriced, never guessed', async () => {

@@ -15,6 +15,7 @@ import { createRelay, readSitePrivacy } from '@/utils/relay-core';
 import type { ContentMessage, PageMessage } from '@/utils/messages';
 import { DEFAULT_SETTINGS, parseSettings, settingsItem, type PrivacySettings } from '@/utils/settings';
 import { SITE } from '../helpers';
+import { allTurns, countTurns } from '@/utils/turn-store';
 
 const EXT_ID = fakeBrowser.runtime.id;
 const tab = { id: 7 } as never;
@@ -103,7 +104,7 @@ describe('reliability test 27: redaction', () => {
     await saveSettings(withText(true));
     await chatThroughTheChain(REPLY);
     const db = getDb();
-    const turns = await db.turns.toArray();
+    const turns = await allTurns(db);
     expect(turns).toHaveLength(1);
     const texts = await db.texts.toArray();
     expect(texts).toHaveLength(1);
@@ -130,7 +131,7 @@ describe('reliability test 27: redaction', () => {
   it('with text off (the default), stores the counts and no prompt or reply text anywhere', async () => {
     await chatThroughTheChain(REPLY);
     const db = getDb();
-    expect(await db.turns.count()).toBe(1); // the turn itself is recorded
+    expect(await countTurns(db)).toBe(1); // the turn itself is recorded
     expect(await db.texts.count()).toBe(0);
     const all = await everythingStored();
     expect(all).not.toContain('Done. I used');

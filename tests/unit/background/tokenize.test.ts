@@ -13,6 +13,7 @@ import {
 } from '@/entrypoints/background/tokenize';
 import type { TokenwiseDB } from '@/utils/db';
 import { freshDb, NOON, siteFact } from '../helpers';
+import { allTurns, countTurns, getTurn } from '@/utils/turn-store';
 
 const SITE = 'https://chatgpt.com';
 const KEY = 'chatgpt-web:c-1:a-1';
@@ -32,7 +33,7 @@ const count = (over = {}) => ({
 });
 
 async function rollupsMatchTurns(db: TokenwiseDB) {
-  const turns = await db.turns.toArray();
+  const turns = await allTurns(db);
   const sum = (f: (t: (typeof turns)[number]) => boolean) =>
     turns.filter(f).reduce((a, t) => [a[0]! + t.inputTokens, a[1]! + t.outputTokens], [0, 0]);
   for (const d of await db.daily.toArray())
@@ -84,7 +85,7 @@ describe('tokenizeTurn', () => {
     await ingestFacts(db, [estimated()]);
     await rollupsMatchTurns(db);
     expect(await tokenizeTurn(db, count(), NOON)).toBe(true);
-    const t = (await db.turns.get(`${SITE}|${KEY}`))!;
+    const t = (await getTurn(db, `${SITE}|${KEY}`))!;
     const m = count();
     expect(t).toMatchObject({
       source: 'tokenized',
@@ -92,7 +93,7 @@ describe('tokenizeTurn', () => {
       outputTokens: countTokens(m.reply),
       model: 'gpt-5',
     });
-    expect(await db.turns.count()).toBe(2);
+    expect(await countTurns(db)).toBe(2);
     await rollupsMatchTurns(db);
     const daily = await db.daily.toArray();
     expect(daily.find((d) => d.source === 'estimated')?.turns).toBe(1);
@@ -104,7 +105,7 @@ describe('tokenizeTurn', () => {
     expect(await tokenizeTurn(db, count(), NOON)).toBe(false);
     await ingestFacts(db, [estimated()]);
     expect(await applyPendingCounts(db, [estimated()])).toBe(1);
-    expect((await db.turns.get(`${SITE}|${KEY}`))!.source).toBe('tokenized');
+    expect((await getTurn(db, `${SITE}|${KEY}`))!.source).toBe('tokenized');
     await rollupsMatchTurns(db);
   });
 
@@ -112,10 +113,10 @@ describe('tokenizeTurn', () => {
     const db = freshDb();
     await ingestFacts(db, [estimated()]);
     await tokenizeTurn(db, count(), NOON);
-    const before = await db.turns.get(`${SITE}|${KEY}`);
+    const before = await getTurn(db, `${SITE}|${KEY}`);
     const r = await ingestFacts(db, [estimated({ inputTokens: 3 })]);
     expect(r.duplicates).toBe(1);
-    expect(await db.turns.get(`${SITE}|${KEY}`)).toEqual(before);
+    expect(await getTurn(db, `${SITE}|${KEY}`)).toEqual(before);
     expect(await tokenizeTurn(db, count({ reply: 'other' }), NOON)).toBe(false); // already tokenized
     await rollupsMatchTurns(db);
   });

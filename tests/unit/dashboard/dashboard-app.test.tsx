@@ -12,6 +12,7 @@ import { type Task } from '@/utils/records';
 import { emptyRollup } from '@/utils/task-rollups';
 import { freshDb } from '../helpers';
 import { daily, HOUR, task, turn } from './fixtures';
+import { putTurns } from '@/utils/turn-store';
 
 // Canvases are not what this test is about (happy-dom has no 2D context); the charts' data is tested in
 // day-series, breakdowns and turn-series.
@@ -227,7 +228,7 @@ describe('task detail', () => {
       lastAt: at(2),
       signals: {},
     });
-    await db.turns.bulkPut([
+    await putTurns(db, [
       turn({ id: 'u1', conversationId, at: at(3), day: dayOf(at(3)) }),
       turn({ id: 'u2', conversationId, at: at(2.5), day: dayOf(at(2.5)), background: true, model: 'gpt-4o-mini' }),
     ]);

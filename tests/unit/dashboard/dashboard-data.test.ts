@@ -14,6 +14,7 @@ import { emptyRollup } from '@/utils/task-rollups';
 import { addDays } from '@/utils/task-metrics';
 import { freshDb } from '../helpers';
 import { daily, HOUR, NOW, task, turn } from './fixtures';
+import { putTurns } from '@/utils/turn-store';
 
 let db: TokenwiseDB;
 beforeEach(() => {
@@ -97,7 +98,7 @@ describe('loadTaskDetail', () => {
       conversation('c1', 't|a', NOW - 3 * HOUR),
       conversation('c3', 't|b', NOW),
     ]);
-    await db.turns.bulkPut([
+    await putTurns(db, [
       turn({ id: 'x2', conversationId: 'c2', at: NOW - 2 * HOUR }),
       turn({ id: 'x1', conversationId: 'c1', at: NOW - 3 * HOUR }),
       turn({ id: 'x3', conversationId: 'c1', at: NOW - 2.5 * HOUR }),

@@ -1,0 +1,158 @@
+// Turns stored a day and site to a record (utils/turn-store.ts): whatever is put, deleted or moved, every bundle
+// holds exactly the turns of its day and site, its indexes name exactly those turns and their conversations,
+// and the readers return rows as if they were stored one per record.
+import { describe, expect, it } from 'vitest';
+import type { Turn } from '@/utils/records';
+import {
+  allTurns,
+  bundleKeyOf,
+  countTurns,
+  deleteTurns,
+  getTurn,
+  getTurns,
+  makeBundle,
+  putTurns,
+  turnBundles,
+  turnDaySpan,
+  turnsInDays,
+  turnsOfConversations,
+  TurnWriter,
+} from '@/utils/turn-store';
+import { freshDb } from './helpers';
+
+const A = 'https://a.example';
+const B = 'https://b.example';
+
+function turn(id: string, day: string, site = A, conversationId: string | undefined = `${site}|p:${day}`): Turn {
+  return {
+    id: `${site}|${id}`,
+    site,
+    day,
+    at: new Date(`${day}T10:00:00`).getTime(),
+    format: 'openai-chat',
+    transport: 'fetch',
+    inputTokens: 10,
+    outputTokens: 5,
+    source: 'exact',
+    status: 'complete',
+    apiOrigin: site,
+    ...(conversationId ? { conversationId } : {}),
+  };
+}
+
+/** Every bundle is what makeBundle makes of its rows, and every row is in the bundle of its day and site. */
+async function expectConsistent(db: ReturnType<typeof freshDb>) {
+  for (const b of await turnBundles(db).toArray()) {
+    expect(b.rows.length, b.key).toBeGreaterThan(0);
+    expect(b).toEqual(makeBundle(b.key, b.rows));
+    for (const r of b.rows) expect(bundleKeyOf(r)).toBe(b.key);
+  }
+}
+
+const ids = (rows: readonly Turn[]) => rows.map((r) => r.id).sort();
+
+describe('turn store', () => {
+  it('stores a day and site to a record, and reads back exactly the rows put', async () => {
+    const db = freshDb();
+    const rows = [
+      turn('1', '2026-11-24'),
+      turn('2', '2026-11-24'),
+      turn('3', '2026-11-24', B),
+      turn('4', '2026-11-25'),
+      turn('5', '2026-11-26', B, undefined),
+    ];
+    await putTurns(db, rows);
+    expect((await turnBundles(db).toCollection().primaryKeys()).sort()).toEqual([
+      `2026-11-24|${A}`,
+      `2026-11-24|${B}`,
+      `2026-11-25|${A}`,
+      `2026-11-26|${B}`,
+    ]);
+    await expectConsistent(db);
+    expect(ids(await allTurns(db))).toEqual(ids(rows));
+    expect(await countTurns(db)).toBe(5);
+    expect(await getTurn(db, `${A}|4`)).toEqual(rows[3]);
+    expect(await getTurn(db, `${A}|nope`)).toBeUndefined();
+    expect([...(await getTurns(db, [`${A}|1`, `${B}|3`, 'x'])).keys()].sort()).toEqual([`${A}|1`, `${B}|3`]);
+    expect(await turnDaySpan(db)).toEqual({ first: '2026-11-24', last: '2026-11-26' });
+  });
+
+  it('reads a range of days inclusively, whatever the sites, and nothing either side', async () => {
+    const db = freshDb();
+    await putTurns(db, [
+      turn('1', '2026-11-23'),
+      turn('2', '2026-11-24', B),
+      turn('3', '2026-11-25'),
+      turn('4', '2026-11-26'),
+    ]);
+    expect(ids(await turnsInDays(db, '2026-11-24', '2026-11-25'))).toEqual([`${A}|3`, `${B}|2`]);
+    expect(await turnsInDays(db, '2026-11-27', '2026-12-31')).toEqual([]);
+  });
+
+  it("finds a task's turns by their conversations, not the other turns sharing their bundles", async () => {
+    const db = freshDb();
+    await putTurns(db, [
+      turn('1', '2026-11-24', A, 'c1'),
+      turn('2', '2026-11-24', A, 'c2'),
+      turn('3', '2026-11-25', A, 'c1'),
+      turn('4', '2026-11-25', B, 'c3'),
+    ]);
+    expect(ids(await turnsOfConversations(db, ['c1', 'c3']))).toEqual([`${A}|1`, `${A}|3`, `${B}|4`]);
+    expect(await turnsOfConversations(db, [])).toEqual([]);
+  });
+
+  it('replaces a turn by id, moving it when its day changed, and drops a bundle left empty', async () => {
+    const db = freshDb();
+    await putTurns(db, [turn('1', '2026-11-24'), turn('2', '2026-11-24')]);
+    await putTurns(db, [{ ...turn('1', '2026-11-25'), inputTokens: 99 }]);
+    await expectConsistent(db);
+    expect(await countTurns(db)).toBe(2);
+    expect(await getTurn(db, `${A}|1`)).toMatchObject({ day: '2026-11-25', inputTokens: 99 });
+    await putTurns(db, [turn('2', '2026-11-25')]);
+    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual([`2026-11-25|${A}`]);
+    await expectConsistent(db);
+  });
+
+  it('deletes by id, says how many were stored, and keeps the rest of each bundle', async () => {
+    const db = freshDb();
+    await putTurns(db, [turn('1', '2026-11-24'), turn('2', '2026-11-24'), turn('3', '2026-11-25')]);
+    expect(await deleteTurns(db, [`${A}|1`, `${A}|3`, `${A}|missing`])).toBe(2);
+    expect(ids(await allTurns(db))).toEqual([`${A}|2`]);
+    expect(await turnBundles(db).count()).toBe(1);
+    await expectConsistent(db);
+    expect(await deleteTurns(db, [`${A}|2`])).toBe(1);
+    expect(await countTurns(db)).toBe(0);
+    expect(await turnDaySpan(db)).toBeUndefined();
+  });
+
+  it('the same id twice in one write keeps the later row, once', async () => {
+    const db = freshDb();
+    await putTurns(db, [turn('1', '2026-11-24'), { ...turn('1', '2026-11-24'), outputTokens: 7 }]);
+    expect(await allTurns(db)).toEqual([{ ...turn('1', '2026-11-24'), outputTokens: 7 }]);
+    await putTurns(db, [turn('2', '2026-11-24'), { ...turn('2', '2026-11-24'), outputTokens: 8 }]);
+    expect(await countTurns(db)).toBe(2);
+    expect(await getTurn(db, `${A}|2`)).toMatchObject({ outputTokens: 8 });
+  });
+
+  it('a writer refuses a turn or a bundle it was not asked to load, instead of guessing', async () => {
+    const db = freshDb();
+    await putTurns(db, [turn('1', '2026-11-24')]);
+    await db.transaction('rw', db.turnBundles, async () => {
+      const w = new TurnWriter(db);
+      await w.load([`${A}|1`, `${A}|2`], [`2026-11-25|${A}`]);
+      expect(w.get(`${A}|1`)).toEqual(turn('1', '2026-11-24'));
+      expect(w.get(`${A}|2`)).toBeUndefined(); // looked up: not stored
+      expect(() => w.get(`${A}|3`)).toThrow(/not loaded/);
+      // A turn whose id was not looked up might be stored in another bundle: refused, not duplicated.
+      expect(() => w.put(turn('3', '2026-11-25'))).toThrow(/not loaded/);
+      expect(() => w.put(turn('2', '2026-11-26'))).toThrow(/not loaded/);
+      w.put(turn('2', '2026-11-25'));
+      expect(w.get(`${A}|2`)).toEqual(turn('2', '2026-11-25'));
+      // Nothing is written before flush.
+      expect(await countTurns(db)).toBe(1);
+      await w.flush();
+    });
+    expect(await countTurns(db)).toBe(2);
+    await expectConsistent(db);
+  });
+});
