@@ -46,12 +46,18 @@ export const Turn = z.strictObject({
 export type Turn = z.infer<typeof Turn>;
 
 /**
- * How turns are stored: one record per day and site, holding that day's turns of that site (utils/turn-store.ts
- * says why). `ids` and `conversationIds` are indexed, so a turn is found by its id and a task's turns by their
- * conversations without reading other days.
+ * How turns are stored: a record per day and site (several, of at most 500 turns each, on a busy day), holding
+ * that day's turns of that site (utils/turn-store.ts says why). `ids` and `conversationIds` are indexed, so a
+ * turn is found by its id and a task's turns by their conversations without reading other days.
  */
 export const TurnBundle = z.strictObject({
-  key: z.string().check(z.describe('`<day>|<site>`: the local day and the origin every turn in it shares.')),
+  key: z
+    .string()
+    .check(
+      z.describe(
+        '`<day>|<site>|<n>`: the local day and the origin its turns share, then which of their records it is (at most 500 turns each).',
+      ),
+    ),
   ids: z.array(z.string()).check(z.describe('The id of every turn in it (indexed: finds a turn by its id).')),
   conversationIds: z
     .array(z.string())

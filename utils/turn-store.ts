@@ -1,11 +1,11 @@
 /**
  * Where turns live: not one IndexedDB record per turn but one per day and site (`TurnBundle`), holding that
- * day's turns of that site.
+ * day's turns of that site (up to BUNDLE_ROWS; a busier day and site gets several).
  *
  * Why: Chromium's IndexedDB costs about 80–190 µs per record written on the machines we measure, whatever
- * the record's size. A heavy year (73,000 turns) took ~14 s to write as rows and ~0.3 s as ~1,800 bundles,
- * which is what makes importing a year of history practical (docs/storage.md has the figures). Ingest pays a
- * little instead: a new turn rewrites its bundle (a few dozen turns), once per delivery batch.
+ * the record's size. A heavy year (73,000 turns) took ~14 s to write as rows and ~0.3 s as bundles, which is
+ * what makes importing a year of history practical (docs/storage.md has the figures). Ingest pays a little
+ * instead: a new turn rewrites its bundle (at most BUNDLE_ROWS turns), once per delivery batch.
  *
  * A turn keeps the day of its first sighting for ever (ingest never moves it), so its bundle never changes;
  * the writer still handles a turn that arrives with another day (an import of an edited file) by moving it.
@@ -18,8 +18,18 @@ import type { Turn, TurnBundle } from './records';
 
 export const TURN_BUNDLES = 'turnBundles';
 
-/** The bundle a turn is stored in. Days sort first, so a range of days is a range of keys. */
-export const bundleKeyOf = (t: Pick<Turn, 'day' | 'site'>): string => `${t.day}|${t.site}`;
+/**
+ * The most turns one record holds. A heavy day on one site (an agent making thousands of calls) spreads over
+ * several records, so storing a new turn never rewrites more than this many.
+ */
+export const BUNDLE_ROWS = 500;
+
+/** The day and site a turn is stored under. Days sort first, so a range of days is a range of keys. */
+export const bundleGroupOf = (t: Pick<Turn, 'day' | 'site'>): string => `${t.day}|${t.site}`;
+/** A bundle's key: its day and site, then its place among that day's and site's bundles. */
+const bundleKey = (group: string, seq: number) => `${group}|${String(seq).padStart(4, '0')}`;
+export const groupOfKey = (key: string): string => key.slice(0, key.lastIndexOf('|'));
+const seqOfKey = (key: string): number => Number(key.slice(key.lastIndexOf('|') + 1));
 
 /** The key range of the bundles of days `from`..`to` (inclusive). `|` sorts after every day's digits. */
 const dayKeys = (from: string, to: string): [string, string] => [`${from}|`, `${to}|\uffff`];
@@ -38,11 +48,18 @@ export function makeBundle(key: string, rows: Iterable<Turn>): TurnBundle {
 export function bundleTurns(rows: Iterable<Turn>): TurnBundle[] {
   const groups = new Map<string, Map<string, Turn>>();
   for (const r of rows) {
-    const key = bundleKeyOf(r);
-    const g = groups.get(key) ?? groups.set(key, new Map()).get(key)!;
+    const group = bundleGroupOf(r);
+    const g = groups.get(group) ?? groups.set(group, new Map()).get(group)!;
     g.set(r.id, r); // the same id twice: the later row wins, as a put would
   }
-  return [...groups].map(([key, g]) => makeBundle(key, g.values()));
+  return [...groups].flatMap(([group, g]) => {
+    const sorted = makeBundle('', g.values()).rows;
+    const out: TurnBundle[] = [];
+    for (let i = 0; i < sorted.length; i += BUNDLE_ROWS) {
+      out.push(makeBundle(bundleKey(group, i / BUNDLE_ROWS), sorted.slice(i, i + BUNDLE_ROWS)));
+    }
+    return out;
+  });
 }
 
 const flatten = (bundles: readonly TurnBundle[]): Turn[] => bundles.flatMap((b) => b.rows);
@@ -111,12 +128,14 @@ export async function turnDaySpan(db: Dexie): Promise<{ first: string; last: str
  * between would lose Dexie's transaction zone), and `flush()` writes each touched bundle once.
  */
 export class TurnWriter {
-  /** Loaded bundles by key (empty for a key with no bundle yet): their rows by id. */
+  /** Loaded bundles by key (empty for a bundle not written yet): their rows by id. */
   private readonly bundles = new Map<string, Map<string, Turn>>();
   /** Bundle key of every loaded turn. */
   private readonly keyOfId = new Map<string, string>();
   /** Ids looked up by `load`: a looked-up id with no key is not stored. */
   private readonly lookedUp = new Set<string>();
+  /** Per day and site loaded, the bundle new turns go to: its last one. */
+  private readonly open = new Map<string, string>();
   private readonly dirty = new Set<string>();
 
   constructor(private readonly db: Dexie) {}
@@ -127,18 +146,19 @@ export class TurnWriter {
     for (const r of b.rows) this.keyOfId.set(r.id, b.key);
   }
 
-  /** Reads the bundles holding any of `ids`, and the bundles `keys` (where new turns will go). */
-  async load(ids: readonly string[], keys: readonly string[] = []): Promise<void> {
+  /** Reads the bundles holding any of `ids`, and the last bundle of each day and site in `groups`. */
+  async load(ids: readonly string[], groups: readonly string[] = []): Promise<void> {
     const unknownIds = ids.filter((id) => !this.lookedUp.has(id));
     for (const b of await bundlesWithIds(this.db, 'ids', unknownIds)) this.adopt(b);
     for (const id of unknownIds) this.lookedUp.add(id);
-    const unknownKeys = [...new Set(keys)].filter((k) => !this.bundles.has(k));
-    const found = await turnBundles(this.db).bulkGet(unknownKeys);
-    unknownKeys.forEach((key, i) => {
-      const b = found[i];
-      if (b) this.adopt(b);
-      else this.bundles.set(key, new Map());
-    });
+    for (const group of new Set(groups)) {
+      if (this.open.has(group)) continue;
+      const last = await turnBundles(this.db).where(':id').between(`${group}|`, `${group}|\uffff`).last();
+      if (last) this.adopt(last);
+      const key = last?.key ?? bundleKey(group, 0);
+      if (!this.bundles.has(key)) this.bundles.set(key, new Map());
+      this.open.set(group, key);
+    }
   }
 
   /** The stored (or already put) turn with this id; its id must have been loaded. */
@@ -149,17 +169,30 @@ export class TurnWriter {
     return undefined;
   }
 
-  /** Adds or replaces a turn (by id), moving it if it now belongs to another bundle. Both must be loaded. */
+  /**
+   * Adds or replaces a turn (by id). A replaced turn stays in its bundle unless its day or site changed; a new
+   * (or moved) one joins the last bundle of its day and site, or starts the next when that one is full.
+   */
   put(turn: Turn): void {
-    const key = bundleKeyOf(turn);
-    const rows = this.bundles.get(key);
-    if (!rows) throw new Error(`TurnWriter: bundle ${key} was not loaded`);
+    const group = bundleGroupOf(turn);
     const was = this.get(turn.id) !== undefined ? this.keyOfId.get(turn.id)! : undefined;
-    if (was !== undefined && was !== key) {
+    if (was !== undefined && groupOfKey(was) === group) {
+      this.bundles.get(was)!.set(turn.id, turn);
+      this.dirty.add(was);
+      return;
+    }
+    let key = this.open.get(group);
+    if (key === undefined) throw new Error(`TurnWriter: the bundles of ${group} were not loaded`);
+    if (this.bundles.get(key)!.size >= BUNDLE_ROWS) {
+      key = bundleKey(group, seqOfKey(key) + 1);
+      this.bundles.set(key, new Map());
+      this.open.set(group, key);
+    }
+    if (was !== undefined) {
       this.bundles.get(was)!.delete(turn.id);
       this.dirty.add(was);
     }
-    rows.set(turn.id, turn);
+    this.bundles.get(key)!.set(turn.id, turn);
     this.keyOfId.set(turn.id, key);
     this.dirty.add(key);
   }
@@ -204,7 +237,7 @@ export async function putTurns(db: Dexie, rows: readonly Turn[]): Promise<void> 
   const w = new TurnWriter(db);
   await w.load(
     rows.map((r) => r.id),
-    rows.map(bundleKeyOf),
+    rows.map(bundleGroupOf),
   );
   for (const r of rows) w.put(r);
   await w.flush();

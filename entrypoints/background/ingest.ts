@@ -21,7 +21,7 @@ import {
   touch,
 } from '@/utils/task-rollups';
 import { activeManualTask } from './tasks';
-import { bundleKeyOf, TurnWriter } from '@/utils/turn-store';
+import { bundleGroupOf, TurnWriter } from '@/utils/turn-store';
 
 export interface IngestResult {
   added: number;
@@ -104,7 +104,7 @@ export async function ingestFacts(
     const incomingTurns = facts.map(toTurn);
     await stored.load(
       incomingTurns.map((t) => t.id),
-      incomingTurns.map(bundleKeyOf),
+      incomingTurns.map(bundleGroupOf),
     );
     const before = incomingTurns.map((t) => stored.get(t.id));
     const loaded = await readWhatFactsTouch(db, incomingTurns, before);

@@ -218,7 +218,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
                 turn.runName = `nightly-agent-${Math.floor(i / 20) % 3}`;
                 turn.toolCalls = { search: 1 + (i % 3), read_file: 1 + (i % 5) };
               }
-              const bundleKey = `${day}|${site}`;
+              const bundleKey = `${day}|${site}|0000`; // at most 200 turns a day: one record (BUNDLE_ROWS)
               const bundle = bundles.get(bundleKey) ?? bundles.set(bundleKey, []).get(bundleKey)!;
               bundle.push(turn);
               n++;
@@ -298,9 +298,9 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           }
           const turnBundles = tx.objectStore('turnBundles');
           for (const [key, rows] of bundles) {
-            const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-              (a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0;
-            rows.sort(byId);
+            rows.sort((a, b) =>
+              (a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0,
+            );
             const conversationIds = [...new Set(rows.map((r) => r.conversationId as string))].sort();
             turnBundles.put({ key, ids: rows.map((r) => r.id), conversationIds, rows });
           }

@@ -10,7 +10,7 @@ import { ROW_SCHEMAS, TABLE_NAMES } from '@/utils/export-format';
 import { applyImport, checkImport, isDeepEqual } from '@/utils/import';
 import { checksum, seedSample } from '../fixtures/export/history';
 import { freshDb } from './helpers';
-import { allTurns, bundleKeyOf, makeBundle, turnBundles } from '@/utils/turn-store';
+import { allTurns, BUNDLE_ROWS, bundleGroupOf, groupOfKey, makeBundle, turnBundles } from '@/utils/turn-store';
 
 let valid: Record<string, unknown>;
 beforeAll(async () => {
@@ -26,7 +26,10 @@ async function everyRowValid(db: TokenwiseDB): Promise<boolean> {
   }
   // And every bundle holds its rows where they belong, with its indexes right.
   return (await turnBundles(db).toArray()).every(
-    (b) => isDeepEqual(b, makeBundle(b.key, b.rows)) && b.rows.every((r) => bundleKeyOf(r) === b.key),
+    (b) =>
+      isDeepEqual(b, makeBundle(b.key, b.rows)) &&
+      b.rows.length <= BUNDLE_ROWS &&
+      b.rows.every((r) => bundleGroupOf(r) === groupOfKey(b.key)),
   );
 }
 

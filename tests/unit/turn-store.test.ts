@@ -5,11 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { Turn } from '@/utils/records';
 import {
   allTurns,
-  bundleKeyOf,
+  BUNDLE_ROWS,
+  bundleGroupOf,
+  bundleTurns,
   countTurns,
   deleteTurns,
   getTurn,
   getTurns,
+  groupOfKey,
   makeBundle,
   putTurns,
   turnBundles,
@@ -40,12 +43,16 @@ function turn(id: string, day: string, site = A, conversationId: string | undefi
   };
 }
 
-/** Every bundle is what makeBundle makes of its rows, and every row is in the bundle of its day and site. */
+/**
+ * Every bundle is what makeBundle makes of its rows, is neither empty nor over full, and every row is in a
+ * bundle of its day and site.
+ */
 async function expectConsistent(db: ReturnType<typeof freshDb>) {
   for (const b of await turnBundles(db).toArray()) {
     expect(b.rows.length, b.key).toBeGreaterThan(0);
+    expect(b.rows.length, b.key).toBeLessThanOrEqual(BUNDLE_ROWS);
     expect(b).toEqual(makeBundle(b.key, b.rows));
-    for (const r of b.rows) expect(bundleKeyOf(r)).toBe(b.key);
+    for (const r of b.rows) expect(bundleGroupOf(r)).toBe(groupOfKey(b.key));
   }
 }
 
@@ -63,10 +70,10 @@ describe('turn store', () => {
     ];
     await putTurns(db, rows);
     expect((await turnBundles(db).toCollection().primaryKeys()).sort()).toEqual([
-      `2026-11-24|${A}`,
-      `2026-11-24|${B}`,
-      `2026-11-25|${A}`,
-      `2026-11-26|${B}`,
+      `2026-11-24|${A}|0000`,
+      `2026-11-24|${B}|0000`,
+      `2026-11-25|${A}|0000`,
+      `2026-11-26|${B}|0000`,
     ]);
     await expectConsistent(db);
     expect(ids(await allTurns(db))).toEqual(ids(rows));
@@ -109,7 +116,7 @@ describe('turn store', () => {
     expect(await countTurns(db)).toBe(2);
     expect(await getTurn(db, `${A}|1`)).toMatchObject({ day: '2026-11-25', inputTokens: 99 });
     await putTurns(db, [turn('2', '2026-11-25')]);
-    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual([`2026-11-25|${A}`]);
+    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual([`2026-11-25|${A}|0000`]);
     await expectConsistent(db);
   });
 
@@ -132,6 +139,31 @@ describe('turn store', () => {
     await putTurns(db, [turn('2', '2026-11-24'), { ...turn('2', '2026-11-24'), outputTokens: 8 }]);
     expect(await countTurns(db)).toBe(2);
     expect(await getTurn(db, `${A}|2`)).toMatchObject({ outputTokens: 8 });
+  });
+
+  it(`a day on one site with more than ${BUNDLE_ROWS} turns spreads over several records, in writes and in bulk`, async () => {
+    const many = Array.from({ length: BUNDLE_ROWS + 20 }, (_, i) => turn(String(i).padStart(4, '0'), '2026-11-24'));
+    // One by one, as ingest stores them: the last record fills up, then the next one starts.
+    const db = freshDb();
+    for (let i = 0; i < many.length; i += 100) await putTurns(db, many.slice(i, i + 100));
+    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual([
+      `2026-11-24|${A}|0000`,
+      `2026-11-24|${A}|0001`,
+    ]);
+    expect(await countTurns(db)).toBe(many.length);
+    await expectConsistent(db);
+    // A replaced turn stays where it is; a deleted one leaves room that new turns do not go back to.
+    await putTurns(db, [{ ...many[3]!, outputTokens: 1 }]);
+    expect((await turnBundles(db).get(`2026-11-24|${A}|0000`))!.ids).toContain(many[3]!.id);
+    await deleteTurns(db, [many[0]!.id]);
+    await putTurns(db, [turn('new', '2026-11-24')]);
+    expect((await turnBundles(db).get(`2026-11-24|${A}|0001`))!.ids).toContain(`${A}|new`);
+    await expectConsistent(db);
+    // In bulk (import into an empty history, the v5 upgrade): full records, then the rest.
+    expect(bundleTurns(many).map((b) => [b.key, b.rows.length])).toEqual([
+      [`2026-11-24|${A}|0000`, BUNDLE_ROWS],
+      [`2026-11-24|${A}|0001`, 20],
+    ]);
   });
 
   it('a writer refuses a turn or a bundle it was not asked to load, instead of guessing', async () => {
