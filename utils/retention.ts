@@ -7,7 +7,7 @@
 import type { TokenwiseDB } from './db';
 import { dayOf } from './day';
 import { addDays } from './task-metrics';
-import { deleteTurns, turnsOfConversations } from './turn-store';
+import { deleteTurnsOfConversations } from './turn-store';
 
 export interface PruneResult {
   /** The first day kept (`YYYY-MM-DD`), or null when history is kept forever. */
@@ -38,8 +38,7 @@ export async function pruneHistory(
     const taskIds = (await db.tasks.where('lastAt').below(cutoff).primaryKeys()) as string[];
     const convIds =
       taskIds.length === 0 ? [] : ((await db.conversations.where('taskId').anyOf(taskIds).primaryKeys()) as string[]);
-    const turnIds = (await turnsOfConversations(db, convIds)).map((t) => t.id);
-    await deleteTurns(db, turnIds);
+    const turnIds = await deleteTurnsOfConversations(db, convIds);
     await db.conversations.bulkDelete(convIds);
     await db.tasks.bulkDelete(taskIds);
     const daily = await db.daily.where('day').below(keptFrom).delete();

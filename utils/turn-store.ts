@@ -64,16 +64,26 @@ export function bundleTurns(rows: Iterable<Turn>): TurnBundle[] {
 
 const flatten = (bundles: readonly TurnBundle[]): Turn[] => bundles.flatMap((b) => b.rows);
 
-/** IndexedDB's anyOf over many keys is slower than a few smaller ones; also keeps each request small. */
+/** Ids asked for per query: IndexedDB's anyOf over many keys is slower than a few smaller ones. */
 const ANY_OF_CHUNK = 500;
 
-async function bundlesWithIds(db: Dexie, index: 'ids' | 'conversationIds', ids: readonly string[]) {
-  const found = new Map<string, TurnBundle>();
-  for (let i = 0; i < ids.length; i += ANY_OF_CHUNK) {
-    const chunk = ids.slice(i, i + ANY_OF_CHUNK);
-    for (const b of await turnBundles(db).where(index).anyOf(chunk).toArray()) found.set(b.key, b);
+/**
+ * The bundles whose `index` holds any of `values`, each once. The index is read for keys only: a bundle matches
+ * once per turn it holds, and reading its value for every match would deserialise it hundreds of times.
+ */
+async function bundlesWithIds(
+  db: Dexie,
+  index: 'ids' | 'conversationIds',
+  values: readonly string[],
+  skip: ReadonlySet<string> = new Set(),
+): Promise<TurnBundle[]> {
+  const keys = new Set<string>();
+  for (let i = 0; i < values.length; i += ANY_OF_CHUNK) {
+    const chunk = values.slice(i, i + ANY_OF_CHUNK);
+    for (const k of await turnBundles(db).where(index).anyOf(chunk).primaryKeys()) if (!skip.has(k)) keys.add(k);
   }
-  return [...found.values()];
+  const found = await turnBundles(db).bulkGet([...keys]);
+  return found.filter((b): b is TurnBundle => b !== undefined);
 }
 
 export async function getTurn(db: Dexie, id: string): Promise<Turn | undefined> {
@@ -149,7 +159,7 @@ export class TurnWriter {
   /** Reads the bundles holding any of `ids`, and the last bundle of each day and site in `groups`. */
   async load(ids: readonly string[], groups: readonly string[] = []): Promise<void> {
     const unknownIds = ids.filter((id) => !this.lookedUp.has(id));
-    for (const b of await bundlesWithIds(this.db, 'ids', unknownIds)) this.adopt(b);
+    for (const b of await bundlesWithIds(this.db, 'ids', unknownIds, new Set(this.bundles.keys()))) this.adopt(b);
     for (const id of unknownIds) this.lookedUp.add(id);
     for (const group of new Set(groups)) {
       if (this.open.has(group)) continue;
@@ -250,4 +260,24 @@ export async function deleteTurns(db: Dexie, ids: readonly string[]): Promise<nu
   const n = w.delete(ids);
   await w.flush();
   return n;
+}
+
+/** Deletes every turn of these conversations (retention: a task deleted whole); returns their ids. */
+export async function deleteTurnsOfConversations(db: Dexie, conversationIds: readonly string[]): Promise<string[]> {
+  const wanted = new Set(conversationIds);
+  const deleted: string[] = [];
+  const puts: TurnBundle[] = [];
+  const deletes: string[] = [];
+  for (const b of await bundlesWithIds(db, 'conversationIds', conversationIds)) {
+    const keep: Turn[] = [];
+    for (const r of b.rows) {
+      if (r.conversationId !== undefined && wanted.has(r.conversationId)) deleted.push(r.id);
+      else keep.push(r);
+    }
+    if (keep.length === 0) deletes.push(b.key);
+    else if (keep.length < b.rows.length) puts.push(makeBundle(b.key, keep));
+  }
+  if (puts.length) await turnBundles(db).bulkPut(puts);
+  if (deletes.length) await turnBundles(db).bulkDelete(deletes);
+  return deleted;
 }

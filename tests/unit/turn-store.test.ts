@@ -10,6 +10,7 @@ import {
   bundleTurns,
   countTurns,
   deleteTurns,
+  deleteTurnsOfConversations,
   getTurn,
   getTurns,
   groupOfKey,
@@ -130,6 +131,21 @@ describe('turn store', () => {
     expect(await deleteTurns(db, [`${A}|2`])).toBe(1);
     expect(await countTurns(db)).toBe(0);
     expect(await turnDaySpan(db)).toBeUndefined();
+  });
+
+  it("deletes a conversation's turns from every bundle they are in, and nothing else", async () => {
+    const db = freshDb();
+    await putTurns(db, [
+      turn('1', '2026-11-24', A, 'c1'),
+      turn('2', '2026-11-24', A, 'c2'),
+      turn('3', '2026-11-25', A, 'c1'),
+      turn('4', '2026-11-25', B, 'c3'),
+    ]);
+    expect((await deleteTurnsOfConversations(db, ['c1', 'nope'])).sort()).toEqual([`${A}|1`, `${A}|3`]);
+    expect(ids(await allTurns(db))).toEqual([`${A}|2`, `${B}|4`]);
+    expect(await turnBundles(db).count()).toBe(2);
+    await expectConsistent(db);
+    expect(await deleteTurnsOfConversations(db, [])).toEqual([]);
   });
 
   it('the same id twice in one write keeps the later row, once', async () => {
