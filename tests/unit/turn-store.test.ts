@@ -59,6 +59,18 @@ async function expectConsistent(db: ReturnType<typeof freshDb>) {
 
 const ids = (rows: readonly Turn[]) => rows.map((r) => r.id).sort();
 
+/** Four turns of three conversations over two days and two sites (conversation c1 spans both days). */
+async function withConversations() {
+  const db = freshDb();
+  await putTurns(db, [
+    turn('1', '2026-11-24', A, 'c1'),
+    turn('2', '2026-11-24', A, 'c2'),
+    turn('3', '2026-11-25', A, 'c1'),
+    turn('4', '2026-11-25', B, 'c3'),
+  ]);
+  return db;
+}
+
 describe('turn store', () => {
   it('stores a day and site to a record, and reads back exactly the rows put', async () => {
     const db = freshDb();
@@ -98,13 +110,7 @@ describe('turn store', () => {
   });
 
   it("finds a task's turns by their conversations, not the other turns sharing their bundles", async () => {
-    const db = freshDb();
-    await putTurns(db, [
-      turn('1', '2026-11-24', A, 'c1'),
-      turn('2', '2026-11-24', A, 'c2'),
-      turn('3', '2026-11-25', A, 'c1'),
-      turn('4', '2026-11-25', B, 'c3'),
-    ]);
+    const db = await withConversations();
     expect(ids(await turnsOfConversations(db, ['c1', 'c3']))).toEqual([`${A}|1`, `${A}|3`, `${B}|4`]);
     expect(await turnsOfConversations(db, [])).toEqual([]);
   });
@@ -134,13 +140,7 @@ describe('turn store', () => {
   });
 
   it("deletes a conversation's turns from every bundle they are in, and nothing else", async () => {
-    const db = freshDb();
-    await putTurns(db, [
-      turn('1', '2026-11-24', A, 'c1'),
-      turn('2', '2026-11-24', A, 'c2'),
-      turn('3', '2026-11-25', A, 'c1'),
-      turn('4', '2026-11-25', B, 'c3'),
-    ]);
+    const db = await withConversations();
     expect((await deleteTurnsOfConversations(db, ['c1', 'nope'])).sort()).toEqual([`${A}|1`, `${A}|3`]);
     expect(ids(await allTurns(db))).toEqual([`${A}|2`, `${B}|4`]);
     expect(await turnBundles(db).count()).toBe(2);
