@@ -3,13 +3,13 @@
  * Every version stays here in order, each with a line saying what changed and why.
  */
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
-import type { Conversation, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
-import { bundleStoredTurns, groupTurnsIntoTasks } from './upgrades';
+import type { ConversationBundle, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
+import { bundleStoredConversations, bundleStoredTurns, groupTurnsIntoTasks } from './upgrades';
 import { trackOpen } from './db-status';
 import { DB_NAME } from './db-name';
 
 /** The schema version this build opens (the last `db.version(n)` below). */
-export const CURRENT_VERSION = 6;
+export const CURRENT_VERSION = 8;
 
 /**
  * The upgrade functions the versions below run, by name. Production always uses `UPGRADERS`; tests pass a
@@ -18,8 +18,9 @@ export const CURRENT_VERSION = 6;
 export interface Upgraders {
   groupTurnsIntoTasks: (tx: Transaction) => Promise<void> | void;
   bundleStoredTurns: (tx: Transaction) => Promise<void> | void;
+  bundleStoredConversations: (tx: Transaction) => Promise<void> | void;
 }
-export const UPGRADERS: Upgraders = { groupTurnsIntoTasks, bundleStoredTurns };
+export const UPGRADERS: Upgraders = { groupTurnsIntoTasks, bundleStoredTurns, bundleStoredConversations };
 
 /**
  * Declares the schema versions 1..`upTo` on a Dexie instance. TokenwiseDB declares all of them; tests
@@ -69,6 +70,19 @@ export function declareVersions(db: Dexie, upTo = CURRENT_VERSION, upgraders: Up
   db.version(6).stores({
     turns: null,
   });
+  if (upTo < 7) return;
+  // v7: conversations stored a (UTC) start day to a record, for the same reason as turns in v5 (a heavy year
+  // has ~20,000 of them). Every conversation is copied into its bundle.
+  db.version(7)
+    .stores({
+      conversationBundles: 'key, *ids, *taskIds',
+    })
+    .upgrade((tx) => upgraders.bundleStoredConversations(tx));
+  if (upTo < 8) return;
+  // v8: the conversation rows v7 copied into bundles are dropped.
+  db.version(8).stores({
+    conversations: null,
+  });
 }
 
 export interface TokenwiseDBOptions {
@@ -80,7 +94,7 @@ export class TokenwiseDB extends Dexie {
   turnBundles!: EntityTable<TurnBundle, 'key'>;
   daily!: EntityTable<DailyTotal, 'id'>;
   health!: EntityTable<SiteHealth, 'site'>;
-  conversations!: EntityTable<Conversation, 'id'>;
+  conversationBundles!: EntityTable<ConversationBundle, 'key'>;
   tasks!: EntityTable<Task, 'id'>;
   texts!: EntityTable<TurnText, 'id'>;
 

@@ -9,7 +9,9 @@ import { dbOpenState } from './db-status';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, PRIMARY_KEYS, TABLE_NAMES, type TableName } from './export-format';
 import { dailyToCsv, sitesByTask, tasksToCsv } from './csv';
 import { getSettings } from './settings';
-import { countTurns, TURN_BUNDLES, turnBundles } from './turn-store';
+import { bundleTable, countRows } from './bundle-store';
+import { BUNDLED } from './bundled-tables';
+import { allConversations } from './conversation-store';
 import { getTrackedSites } from './sites-store';
 
 export interface ExportProgress {
@@ -93,31 +95,35 @@ interface TableSource {
 }
 
 /**
- * The rows of one exported table. Turns are stored in bundles (utils/turn-store.ts) and exported as rows, as
- * every format version has them; a database left at an older version (a failed upgrade, exported as it is)
- * still has its turns as rows, and may lack newer tables: those export empty (undefined).
+ * The rows of one exported table. Turns and conversations are stored in bundles (utils/bundled-tables.ts) and
+ * exported as rows, as every format version has them; a database left at an older version (a failed upgrade,
+ * exported as it is) still has them as rows, and may lack newer tables: those export empty (undefined).
  */
 function sourceOf(db: Dexie, name: TableName): TableSource | undefined {
   const has = (t: string) => db.tables.some((x) => x.name === t);
-  if (name === 'turns' && has(TURN_BUNDLES)) {
-    return { count: () => countTurns(db), pages: (size) => bundledTurnPages(db, size) };
-  }
+  const kind = BUNDLED[name];
+  if (kind && has(kind.table))
+    return { count: () => countRows(db, kind), pages: (size) => bundledPages(db, kind, size) };
   if (!has(name)) return undefined;
   return { count: () => db.table(name).count(), pages: (size) => readPages(db, name, size) };
 }
 
-/** Stored turns `size` at a time, by day, site and id (the bundles' order, then theirs). */
-async function* bundledTurnPages(db: Dexie, size: number): AsyncGenerator<Row[]> {
-  // A bundle holds a day's turns of one site: a few dozen to a few hundred.
+/** Bundled rows `size` at a time, in the bundles' key order (turns: by day and site), each bundle's by id. */
+async function* bundledPages(
+  db: Dexie,
+  kind: NonNullable<(typeof BUNDLED)[TableName]>,
+  size: number,
+): AsyncGenerator<Row[]> {
+  // A bundle holds up to a few hundred rows (a day's turns of one site, a day's conversations).
   const bundlesPerRead = Math.max(1, Math.round(size / 100));
   let last: string | undefined;
   for (;;) {
-    const table = turnBundles(db);
+    const table = bundleTable(db, kind);
     const bundles =
       last === undefined
         ? await table.orderBy(':id').limit(bundlesPerRead).toArray()
         : await table.where(':id').above(last).limit(bundlesPerRead).toArray();
-    const rows = bundles.flatMap((b) => b.rows);
+    const rows = bundles.flatMap((b) => b.rows as Row[]);
     for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
     if (bundles.length < bundlesPerRead) return;
     last = bundles[bundles.length - 1]!.key;
@@ -143,7 +149,7 @@ async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenera
 
 /** The task list as CSV, oldest first: one row per task with its sites, outcome, note and totals. */
 export async function exportTasksCsv(db: TokenwiseDB): Promise<Blob> {
-  const [tasks, conversations] = await Promise.all([db.tasks.orderBy('lastAt').toArray(), db.conversations.toArray()]);
+  const [tasks, conversations] = await Promise.all([db.tasks.orderBy('lastAt').toArray(), allConversations(db)]);
   tasks.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   return new Blob([tasksToCsv(tasks, sitesByTask(conversations))], { type: 'text/csv' });
 }

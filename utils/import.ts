@@ -21,8 +21,8 @@ import {
   type TableName,
 } from './export-format';
 import { yieldToEventLoop } from './export';
-import type { Turn } from './records';
-import { countTurns, getTurns, putTurns, TURN_BUNDLES } from './turn-store';
+import { countRows, getRows, putRows } from './bundle-store';
+import { BUNDLED, storedTableOf } from './bundled-tables';
 import { saveSettings, settingsItem } from './settings';
 import { getTrackedSites, saveTrackedSites, sitesItem, type TrackedSite } from './sites-store';
 
@@ -196,10 +196,10 @@ async function compareWithStored(
   valid: Map<string, Row>,
   c: TableCounts,
 ): Promise<Row[]> {
-  const turns = name === 'turns'; // stored in bundles (utils/turn-store.ts), found by id through their index
-  const table = turns ? undefined : db.table<Row, string>(name);
+  const kind = BUNDLED[name]; // stored in bundles: found by id through their index
+  const table = kind ? undefined : db.table<Row, string>(name);
   // Nothing stored yet (a restore after "Delete all history", a new browser): every row is new, no lookups.
-  if ((table ? await table.count() : await countTurns(db)) === 0) {
+  if ((table ? await table.count() : await countRows(db, kind!)) === 0) {
     c.new += valid.size;
     return [...valid.values()];
   }
@@ -209,7 +209,7 @@ async function compareWithStored(
     const chunk = keys.slice(i, i + 2000);
     const stored: (Row | undefined)[] = table
       ? await table.bulkGet(chunk)
-      : await getTurns(db, chunk).then((m) => chunk.map((k) => m.get(k)));
+      : await getRows(db, kind!, chunk).then((m) => chunk.map((k) => m.get(k)));
     chunk.forEach((key, j) => {
       const row = valid.get(key)!;
       const old = stored[j];
@@ -259,14 +259,15 @@ export async function applyImport(
   try {
     await db.transaction(
       'rw',
-      TABLE_NAMES.map((t) => db.table(t === 'turns' ? TURN_BUNDLES : t)),
+      TABLE_NAMES.map((t) => db.table(storedTableOf(t))),
       async () => {
         let done = 0;
         for (const name of TABLE_NAMES) {
           const rows = preview.changes[name];
-          if (name === 'turns') {
-            // Written as bundles, all at once: a bundle holds turns from anywhere in the file.
-            await putTurns(db, rows as Turn[]);
+          const kind = BUNDLED[name];
+          if (kind) {
+            // Written as bundles, all at once: a bundle holds rows from anywhere in the file.
+            await putRows(db, kind, rows as { id: string }[]);
             done += rows.length;
             opts.onProgress?.({ done, total });
             continue;

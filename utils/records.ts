@@ -217,6 +217,21 @@ export const Conversation = z.strictObject({
 export type Conversation = z.infer<typeof Conversation>;
 
 /**
+ * How conversations are stored: a record per day they started (UTC; several, of at most 500, on a busy day),
+ * holding them (utils/conversation-store.ts). `ids` and `taskIds` are indexed, so a conversation is found by its
+ * id and a task's conversations by the task.
+ */
+export const ConversationBundle = z.strictObject({
+  key: z
+    .string()
+    .check(z.describe('`<day>|<n>`: the day (UTC) its conversations started, then which of that day’s records it is.')),
+  ids: z.array(z.string()).check(z.describe('The id of every conversation in it (indexed).')),
+  taskIds: z.array(z.string()).check(z.describe('The tasks its conversations belong to (indexed).')),
+  rows: z.array(Conversation).check(z.describe('The conversations, by id.')),
+});
+export type ConversationBundle = z.infer<typeof ConversationBundle>;
+
+/**
  * A task: what the user set out to do, one or more conversations. Auto tasks are keyed `t|<conversation id>`
  * (so replaying the same traffic lands on the same task); manual ones `m|<start time>`. Marking an outcome
  * again with the same value changes nothing.

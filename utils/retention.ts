@@ -8,6 +8,7 @@ import type { TokenwiseDB } from './db';
 import { dayOf } from './day';
 import { addDays } from './task-metrics';
 import { deleteTurnsOfConversations } from './turn-store';
+import { deleteConversationsOfTasks } from './conversation-store';
 
 export interface PruneResult {
   /** The first day kept (`YYYY-MM-DD`), or null when history is kept forever. */
@@ -34,12 +35,10 @@ export async function pruneHistory(
   if (retentionDays === null) return { keptFrom: null, ...none };
   const keptFrom = firstKeptDay(retentionDays, now);
   const cutoff = startOfDay(keptFrom);
-  return db.transaction('rw', [db.tasks, db.conversations, db.turnBundles, db.daily, db.texts], async () => {
+  return db.transaction('rw', [db.tasks, db.conversationBundles, db.turnBundles, db.daily, db.texts], async () => {
     const taskIds = (await db.tasks.where('lastAt').below(cutoff).primaryKeys()) as string[];
-    const convIds =
-      taskIds.length === 0 ? [] : ((await db.conversations.where('taskId').anyOf(taskIds).primaryKeys()) as string[]);
+    const convIds = await deleteConversationsOfTasks(db, taskIds);
     const turnIds = await deleteTurnsOfConversations(db, convIds);
-    await db.conversations.bulkDelete(convIds);
     await db.tasks.bulkDelete(taskIds);
     const daily = await db.daily.where('day').below(keptFrom).delete();
     // Texts go by day whatever their task: they are the most private thing stored.

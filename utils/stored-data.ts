@@ -4,7 +4,7 @@
  * database table is listed and every field described).
  */
 import { z } from './zod';
-import { Conversation, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
+import { ConversationBundle, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
 import { PrivacySettings } from './settings';
 import { TrackedSite } from './sites-store';
 import { BuiltinSettings } from './builtin-settings';
@@ -35,9 +35,11 @@ export const STORED: readonly StoredThing[] = [
   },
   {
     place: 'IndexedDB',
-    name: 'conversations',
-    what: 'One row per conversation (a page address, kept as a hash) or agent run, with its totals.',
-    schema: Conversation,
+    name: 'conversationBundles',
+    what:
+      'Your conversations (a page address, kept as a hash) and agent runs, with their totals: one record per ' +
+      'day they started holds that day’s (`rows`).',
+    schema: ConversationBundle,
   },
   {
     place: 'IndexedDB',

@@ -7,6 +7,7 @@ import type { Transaction } from 'dexie';
 import type { Conversation, Task, Turn } from './records';
 import { applyTurn, conversationIdOf, newAutoTask, newConversation, autoTaskId, rollupOf } from './task-rollups';
 import { bundleTurns } from './turn-store';
+import { bundleConversations } from './conversation-store';
 
 /**
  * v3: every stored turn joins a conversation and a task. Agent turns group by their run; chat turns from
@@ -55,4 +56,13 @@ const pickRollup = (c: Conversation) => rollupOf(c);
 export async function bundleStoredTurns(tx: Transaction): Promise<void> {
   const rows = await tx.table<Turn, string>('turns').toArray();
   await tx.table('turnBundles').bulkPut(bundleTurns(rows));
+}
+
+/**
+ * v7: every stored conversation is copied, unchanged, into the bundle of the (UTC) day it started
+ * (utils/conversation-store.ts). The rows table is dropped by v8, once this has run.
+ */
+export async function bundleStoredConversations(tx: Transaction): Promise<void> {
+  const rows = await tx.table<Conversation, string>('conversations').toArray();
+  await tx.table('conversationBundles').bulkPut(bundleConversations(rows));
 }

@@ -22,6 +22,7 @@ import {
 } from '@/utils/task-rollups';
 import { activeManualTask } from './tasks';
 import { bundleGroupOf, TurnWriter } from '@/utils/turn-store';
+import { conversationGroupOf, ConversationWriter } from '@/utils/conversation-store';
 
 export interface IngestResult {
   added: number;
@@ -96,7 +97,7 @@ export async function ingestFacts(
   now = Date.now(),
 ): Promise<IngestResult> {
   const result: IngestResult = { added: 0, updated: 0, duplicates: 0 };
-  await db.transaction('rw', [db.turnBundles, db.daily, db.health, db.conversations, db.tasks], async () => {
+  await db.transaction('rw', [db.turnBundles, db.daily, db.health, db.conversationBundles, db.tasks], async () => {
     // Everything these facts can touch is read up front, in a few bulk reads; the loop below then works in
     // memory, synchronously (a long run of awaits with no IndexedDB request between them would lose Dexie's
     // transaction zone), and the touched rows are written back at the end.
@@ -226,7 +227,8 @@ export async function ingestFacts(
     }
     await stored.flush();
     await db.daily.bulkPut([...totals.values()]);
-    await db.conversations.bulkPut([...conversations.values()]);
+    for (const c of conversations.values()) loaded.conversations.put(c);
+    await loaded.conversations.flush();
     await db.tasks.bulkPut([...tasks.values()]);
     for (const site of sites) {
       const h = (await db.health.get(site)) ?? blankHealth(site);
@@ -241,7 +243,8 @@ export async function ingestFacts(
 /** The stored rows a batch of facts can touch, read in bulk before the batch is applied. */
 interface Touched {
   totals: Map<string, DailyTotal>;
-  conversations: Map<string, Conversation>;
+  /** The conversations the facts name, and the bundles new or earlier-starting ones go to. */
+  conversations: ConversationWriter;
   tasks: Map<string, Task>;
   /** The user's running manual task, which new conversations join (read only if a conversation is new). */
   manual: Task | undefined;
@@ -263,9 +266,14 @@ async function readWhatFactsTouch(
   });
   const totalIds = [...new Set(involved.map((t) => emptyTotal(t).id))];
   const convIds = [...new Set(involved.flatMap((t) => (t.conversationId ? [t.conversationId] : [])))];
-  const [totalRows, convRows] = await Promise.all([db.daily.bulkGet(totalIds), db.conversations.bulkGet(convIds)]);
-  const conversations = byKey(convRows, (c) => c.id);
-  const manual = convIds.some((id) => !conversations.has(id)) ? await activeManualTask(db) : undefined;
+  const totalRows = await db.daily.bulkGet(totalIds);
+  const conversations = new ConversationWriter(db);
+  // A conversation starts (or, seen earlier than before, now starts) on the day of one of these turns.
+  await conversations.load(
+    convIds,
+    involved.map((t) => conversationGroupOf({ firstAt: t.at })),
+  );
+  const manual = convIds.some((id) => !conversations.get(id)) ? await activeManualTask(db) : undefined;
   const taskIds = [...new Set(convIds.map((id) => conversations.get(id)?.taskId ?? manual?.id ?? autoTaskId(id)))];
   const taskRows = await db.tasks.bulkGet(taskIds);
   return { totals: byKey(totalRows, (t) => t.id), conversations, tasks: byKey(taskRows, (t) => t.id), manual };

@@ -8,6 +8,7 @@ import { dayOf } from '@/utils/day';
 import type { Conversation, Outcome, Task } from '@/utils/records';
 import { emptyRollup } from '@/utils/task-rollups';
 import { applyRollup, autoTaskId, newAutoTask } from '@/utils/task-rollups';
+import { ConversationWriter, ofTasks } from '@/utils/conversation-store';
 
 /** The manual task new conversations join, if the user has one running. */
 export async function activeManualTask(db: TokenwiseDB): Promise<Task | undefined> {
@@ -79,13 +80,15 @@ function rebuild(task: Task, conversations: readonly Conversation[]): Task {
 
 /** Moves every conversation of the `from` tasks into `into`, then removes the emptied tasks. */
 export async function mergeTasks(db: TokenwiseDB, into: string, from: readonly string[]): Promise<void> {
-  await db.transaction('rw', db.tasks, db.conversations, async () => {
+  await db.transaction('rw', db.tasks, db.conversationBundles, async () => {
     const target = await mustGet(db, into);
     const sources = from.filter((id) => id !== into);
     for (const id of sources) await mustGet(db, id);
-    await db.conversations.where('taskId').anyOf(sources).modify({ taskId: into });
-    const all = await db.conversations.where('taskId').equals(into).toArray();
-    await db.tasks.put(rebuild(target, all));
+    const conversations = new ConversationWriter(db);
+    const moving = await conversations.loadWhere('taskIds', [into, ...sources], ofTasks);
+    for (const c of moving) if (c.taskId !== into) conversations.put({ ...c, taskId: into });
+    await conversations.flush();
+    await db.tasks.put(rebuild(target, conversations.loadedWhere([into], ofTasks)));
     await db.tasks.bulkDelete(sources);
   });
 }
@@ -95,8 +98,10 @@ export async function mergeTasks(db: TokenwiseDB, into: string, from: readonly s
  * conversation is removed, unless it is a manual task (the user's own, which may simply not have started).
  */
 export async function moveConversation(db: TokenwiseDB, conversationId: string, to?: string): Promise<string> {
-  return db.transaction('rw', db.tasks, db.conversations, async () => {
-    const c = await db.conversations.get(conversationId);
+  return db.transaction('rw', db.tasks, db.conversationBundles, async () => {
+    const conversations = new ConversationWriter(db);
+    await conversations.load([conversationId]);
+    const c = conversations.get(conversationId);
     if (!c) throw new TaskError(`no conversation ${conversationId}`);
     const old = await db.tasks.get(c.taskId);
     let target: Task;
@@ -109,11 +114,12 @@ export async function moveConversation(db: TokenwiseDB, conversationId: string, 
       };
     }
     if (target.id === c.taskId) return target.id;
-    await db.conversations.put({ ...c, taskId: target.id });
-    const inTarget = await db.conversations.where('taskId').equals(target.id).toArray();
-    await db.tasks.put(rebuild(target, inTarget));
+    await conversations.loadWhere('taskIds', [target.id, c.taskId], ofTasks);
+    conversations.put({ ...c, taskId: target.id });
+    await conversations.flush();
+    await db.tasks.put(rebuild(target, conversations.loadedWhere([target.id], ofTasks)));
     if (old) {
-      const left = await db.conversations.where('taskId').equals(old.id).toArray();
+      const left = conversations.loadedWhere([old.id], ofTasks);
       if (left.length === 0 && old.kind !== 'manual') await db.tasks.delete(old.id);
       else await db.tasks.put(rebuild(old, left));
     }
@@ -153,11 +159,14 @@ export async function endTask(db: TokenwiseDB, now = Date.now()): Promise<void> 
 /** The user copied text on a page whose conversation has turns: a hint for "done". */
 export async function recordCopy(db: TokenwiseDB, site: string, conv: string): Promise<boolean> {
   const id = `${site}|p:${conv}`;
-  return db.transaction('rw', db.tasks, db.conversations, async () => {
-    const c = await db.conversations.get(id);
+  return db.transaction('rw', db.tasks, db.conversationBundles, async () => {
+    const conversations = new ConversationWriter(db);
+    await conversations.load([id]);
+    const c = conversations.get(id);
     if (!c) return false;
     const copied = (c.signals.copied ?? 0) + 1;
-    await db.conversations.put({ ...c, signals: { ...c.signals, copied } });
+    conversations.put({ ...c, signals: { ...c.signals, copied } });
+    await conversations.flush();
     const t = await db.tasks.get(c.taskId);
     if (t) await db.tasks.put({ ...t, signals: { ...t.signals, copied: (t.signals.copied ?? 0) + 1 } });
     return true;
@@ -167,13 +176,16 @@ export async function recordCopy(db: TokenwiseDB, site: string, conv: string): P
 /** The tab these conversations were open in was closed. */
 export async function recordClosed(db: TokenwiseDB, conversationIds: readonly string[], now = Date.now()) {
   if (conversationIds.length === 0) return;
-  await db.transaction('rw', db.tasks, db.conversations, async () => {
+  await db.transaction('rw', db.tasks, db.conversationBundles, async () => {
+    const conversations = new ConversationWriter(db);
+    await conversations.load(conversationIds);
     for (const id of conversationIds) {
-      const c = await db.conversations.get(id);
+      const c = conversations.get(id);
       if (!c) continue;
-      await db.conversations.put({ ...c, signals: { ...c.signals, closedAt: now } });
+      conversations.put({ ...c, signals: { ...c.signals, closedAt: now } });
       const t = await db.tasks.get(c.taskId);
       if (t) await db.tasks.put({ ...t, signals: { ...t.signals, closedAt: now } });
     }
+    await conversations.flush();
   });
 }

@@ -9,6 +9,7 @@ import { readPlanWithDexie } from '@/utils/read-plan-dexie';
 import type { Conversation, DailyTotal, Task, Turn } from '@/utils/records';
 import { addDays, startOfWeek, type DayRange } from '@/utils/task-metrics';
 import { turnsInDays, turnsOfConversations } from '@/utils/turn-store';
+import { conversationsOfTasks } from '@/utils/conversation-store';
 import { rangeOf, type RangeId } from './ranges';
 
 /** This week and the eight before it: enough past weeks for a usual week to mean something. */
@@ -103,7 +104,7 @@ export const MOVE_TARGETS = 20;
 export async function loadTaskDetail(db: TokenwiseDB, id: string): Promise<TaskDetailData> {
   const [task, conversations, recent] = await Promise.all([
     db.tasks.get(id),
-    db.conversations.where('taskId').equals(id).toArray(),
+    conversationsOfTasks(db, [id]),
     db.tasks
       .orderBy('lastAt')
       .reverse()

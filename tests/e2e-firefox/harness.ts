@@ -170,8 +170,8 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
 }
 
 /**
- * Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). `turns`
- * gives the turns as rows, from their day-and-site bundles (`turnBundles`, schema v5 on).
+ * Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). `turns` and
+ * `conversations` give rows, from their bundles (`turnBundles`, `conversationBundles`).
  */
 export function readTable<T = unknown>(page: ExtensionPage, table: string): Promise<T[]> {
   return page.evaluate<T[]>(`new Promise((res, rej) => {
@@ -180,8 +180,9 @@ export function readTable<T = unknown>(page: ExtensionPage, table: string): Prom
     open.onerror = () => rej(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const bundled = asked === 'turns' && db.objectStoreNames.contains('turnBundles');
-      const name = bundled ? 'turnBundles' : asked;
+      const bundles = { turns: 'turnBundles', conversations: 'conversationBundles' }[asked];
+      const bundled = bundles !== undefined && db.objectStoreNames.contains(bundles);
+      const name = bundled ? bundles : asked;
       if (!db.objectStoreNames.contains(name)) { db.close(); return res([]); }
       const req = db.transaction(name).objectStore(name).getAll();
       req.onsuccess = () => { db.close(); res(bundled ? req.result.flatMap((b) => b.rows) : req.result); };

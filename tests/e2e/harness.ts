@@ -140,9 +140,9 @@ export interface StoredTurn {
 }
 
 /**
- * Reads a table of the extension's IndexedDB through an extension page (same origin as the worker). `turns`
- * gives the turns as rows, wherever they are stored: in their day-and-site bundles (`turnBundles`, schema v5
- * on) or, in an older database, in the `turns` table itself.
+ * Reads a table of the extension's IndexedDB through an extension page (same origin as the worker). `turns` and
+ * `conversations` give rows, wherever they are stored: in their bundles (`turnBundles` from schema v5 on,
+ * `conversationBundles` from v7) or, in an older database, in the table of that name.
  */
 export async function readTable<T = unknown>(page: Page, table: string): Promise<T[]> {
   return page.evaluate(
@@ -152,8 +152,11 @@ export async function readTable<T = unknown>(page: Page, table: string): Promise
         open.onerror = () => rej(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const bundled = asked === 'turns' && db.objectStoreNames.contains('turnBundles');
-          const name = bundled ? 'turnBundles' : asked;
+          const bundles = ({ turns: 'turnBundles', conversations: 'conversationBundles' } as Record<string, string>)[
+            asked
+          ];
+          const bundled = bundles !== undefined && db.objectStoreNames.contains(bundles);
+          const name = bundled ? bundles : asked;
           if (!db.objectStoreNames.contains(name)) {
             db.close();
             return res([]);

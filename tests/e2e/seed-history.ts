@@ -116,12 +116,13 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
         open.onsuccess = () => resolve(open.result);
       });
       try {
-        for (const store of ['turnBundles', 'daily', 'conversations', 'tasks']) {
+        for (const store of ['turnBundles', 'daily', 'conversationBundles', 'tasks']) {
           if (!db.objectStoreNames.contains(store)) {
             throw new Error(`Dexie has not created its stores yet (version ${db.version})`);
           }
         }
         const now = new Date();
+        const conversationsByDay = new Map<string, Record<string, unknown>[]>();
         let n = 0;
         let dailyRows = 0;
         let taskCount = 0;
@@ -138,7 +139,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           retryTokens: number;
         };
         for (let first = days - 1; first >= 0; first -= daysPerTx) {
-          const tx = db.transaction(['turnBundles', 'daily', 'conversations', 'tasks'], 'readwrite', {
+          const tx = db.transaction(['turnBundles', 'daily', 'tasks'], 'readwrite', {
             durability: 'relaxed',
           });
           const done = new Promise<void>((resolve, reject) => {
@@ -307,12 +308,16 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           const daily = tx.objectStore('daily');
           for (const t of totals.values()) daily.put(t);
           dailyRows += totals.size;
-          const conversations = tx.objectStore('conversations');
           const tasks = tx.objectStore('tasks');
           for (const c of convs.values()) {
             const { day, k, taskNo, ...conversation } = c as Record<string, unknown> &
               Totals & { day: string; k: number; taskNo: number };
-            conversations.put(conversation);
+            // Conversations are stored a (UTC) start day to a record (utils/conversation-store.ts): a UTC day
+            // can straddle two of these transactions, so they are written together at the end.
+            const startDay = new Date(conversation.firstAt as number).toISOString().slice(0, 10);
+            (conversationsByDay.get(startDay) ?? conversationsByDay.set(startDay, []).get(startDay)!).push(
+              conversation,
+            );
             const signals = conversation.signals as Record<string, unknown>;
             // Older tasks mostly have an outcome; the last two days' are still waiting for one.
             const open = k <= 1 ? (taskNo + k) % 2 === 0 : (taskNo + k) % 7 === 0;
@@ -351,6 +356,22 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           tx.commit();
           await done;
         }
+        const ctx = db.transaction(['conversationBundles'], 'readwrite', { durability: 'relaxed' });
+        const written = new Promise<void>((resolve, reject) => {
+          ctx.oncomplete = () => resolve();
+          ctx.onerror = () => reject(ctx.error);
+          ctx.onabort = () => reject(ctx.error ?? new Error('seed transaction aborted'));
+        });
+        for (const [startDay, rows] of conversationsByDay) {
+          // makeBundleOf's shape: rows by id, their ids and task ids indexed (≤ 500 a day here: one record).
+          rows.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0));
+          const taskIds = [...new Set(rows.map((r) => r.taskId as string))].sort();
+          ctx
+            .objectStore('conversationBundles')
+            .put({ key: `${startDay}|0000`, ids: rows.map((r) => r.id), taskIds, rows });
+        }
+        ctx.commit();
+        await written;
         return { turns: n, dailyRows, tasks: taskCount, ms: performance.now() - t0, dbVersion: db.version };
       } finally {
         db.close();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, declareVersions, TokenwiseDB } from '@/utils/db';
 import { ROW_SCHEMAS } from '@/utils/export-format';
 import { dayOf } from '@/utils/day';
-import { TurnBundle } from '@/utils/records';
+import { ConversationBundle, TurnBundle } from '@/utils/records';
 
 interface Fixture {
   version: number;
@@ -30,7 +30,16 @@ const STORES: Record<number, string[]> = {
   4: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turns'],
   5: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles', 'turns'],
   6: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
+  7: ['conversationBundles', 'conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
+  8: ['conversationBundles', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
 };
+
+/** A fixture's conversations, wherever its version kept them (rows, or from v7 on bundles). */
+const conversationsOf = (tables: Fixture['tables']) =>
+  [
+    ...((tables.conversations ?? []) as Conversation[]),
+    ...((tables.conversationBundles ?? []) as ConversationBundle[]).flatMap((b) => b.rows),
+  ] as Conversation[];
 
 /** A fixture's turns, wherever its version kept them (rows, or from v5 on bundles). */
 const turnsOf = (f: Fixture) => [
@@ -129,7 +138,16 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
       const was = before.get(t.id)!;
       expect(t).toEqual(k < 3 ? { ...was, conversationId: expectedConversation(was) } : was);
     }
-    for (const table of ['conversations', 'tasks', 'texts'] as const) {
+    // Conversations are in bundles too (v7): each holds the conversations that started on its (UTC) day.
+    expect(after.rows.conversations).toBeUndefined();
+    for (const b of after.rows.conversationBundles as ConversationBundle[]) {
+      for (const c of b.rows) expect(`${new Date(c.firstAt).toISOString().slice(0, 10)}|0000`).toBe(b.key);
+      expect(b.ids).toEqual(b.rows.map((c) => c.id));
+      expect(b.taskIds).toEqual([...new Set(b.rows.map((c) => c.taskId))].sort());
+    }
+    const conversationsAfter = conversationsOf(after.rows as Fixture['tables']);
+    if (k >= 3) expect(byId(conversationsAfter)).toEqual(byId(conversationsOf(old)));
+    for (const table of ['tasks', 'texts'] as const) {
       if (old[table]) expect(byId(after.rows[table] as Array<{ id: string }>)).toEqual(byId(old[table]));
     }
     if (!old.texts) expect(after.rows.texts).toEqual([]);
@@ -137,7 +155,12 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
     // Every row is valid under today's schemas (the same ones import validates with).
     for (const [table, rows] of Object.entries(after.rows)) {
       for (const row of rows) {
-        const schema = table === 'turnBundles' ? TurnBundle : ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS];
+        const schema =
+          table === 'turnBundles'
+            ? TurnBundle
+            : table === 'conversationBundles'
+              ? ConversationBundle
+              : ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS];
         const r = schema.safeParse(row);
         expect(r.success, `${table} ${JSON.stringify(row)}`).toBe(true);
       }
@@ -148,7 +171,7 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
       // holding exactly that group's turns and tokens, unpriced (no price was recorded then).
       const groups = new Map<string, Turn[]>();
       for (const t of turns) groups.set(t.conversationId!, [...(groups.get(t.conversationId!) ?? []), t]);
-      const conversations = after.rows.conversations as Conversation[];
+      const conversations = conversationsAfter;
       const tasks = after.rows.tasks as Task[];
       expect(conversations.map((c) => c.id).sort()).toEqual([...groups.keys()].sort());
       expect(tasks.map((t) => t.id).sort()).toEqual([...groups.keys()].map((id) => `t|${id}`).sort());
@@ -185,7 +208,7 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
         expect(task.signals.runStatus).toBe(lastStatus);
       }
     } else {
-      expect(after.rows.conversations).toHaveLength(old.conversations!.length);
+      expect(conversationsAfter).toHaveLength(conversationsOf(old).length);
       expect(after.rows.tasks).toHaveLength(old.tasks!.length);
     }
 

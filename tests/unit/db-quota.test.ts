@@ -10,6 +10,7 @@ import { outboxKey } from '@/utils/outbox';
 import { readOutbox } from '@/utils/outbox';
 import { siteFact } from './helpers';
 import { countTurns } from '@/utils/turn-store';
+import { countConversations } from '@/utils/conversation-store';
 
 beforeEach(async () => {
   await Promise.all(getDb().tables.map((t) => t.clear()));
@@ -22,7 +23,7 @@ async function counts() {
   return {
     turns: await countTurns(db),
     daily: await db.daily.count(),
-    conversations: await db.conversations.count(),
+    conversations: await countConversations(db),
     tasks: await db.tasks.count(),
     health: await db.health.count(),
   };

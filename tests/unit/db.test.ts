@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenwiseDB } from '@/utils/db';
 import { SITE } from './helpers';
 import { countTurns, getTurn, turnsInDays } from '@/utils/turn-store';
+import { countConversations } from '@/utils/conversation-store';
 
 const turn = (id: string, runId?: string) => ({
   id,
@@ -61,7 +62,7 @@ describe('TokenwiseDB upgrades', () => {
     ]);
     expect(tasks[1]).toMatchObject({ title: 'Nightly sync', signals: { runStatus: 'completed' } });
     expect((await getTurn(db, 'a'))!.conversationId).toBe(`${SITE}|d:2026-11-25`);
-    expect(await db.conversations.count()).toBe(2);
+    expect(await countConversations(db)).toBe(2);
     db.close();
   });
 });

@@ -9,7 +9,9 @@ import { exportAll, exportDailyCsv, exportFileName, exportTasksCsv, type ExportP
 import { ExportFile, TABLE_NAMES } from '@/utils/export-format';
 import { sampleTables, seedSample, SAMPLE_PRIVACY, SAMPLE_SITES } from '../fixtures/export/history';
 import { freshDb } from './helpers';
-import { countTurns, putTurns, turnBundles } from '@/utils/turn-store';
+import { putTurns, turnBundles } from '@/utils/turn-store';
+import { countRows } from '@/utils/bundle-store';
+import { BUNDLED, storedTableOf } from '@/utils/bundled-tables';
 
 beforeEach(() => {
   vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'T', version: '0.4.2' });
@@ -32,9 +34,12 @@ describe('exportAll', () => {
       settings: { privacy: SAMPLE_PRIVACY, sites: SAMPLE_SITES },
     });
     const tables = sampleTables();
-    // Turns by day, site and id (as they are stored: utils/turn-store.ts); every other table by its key.
-    const sortKey = (t: string, r: Record<string, unknown>) =>
-      t === 'turns' ? `${String(r.day)}|${String(r.site)}|${String(r.id)}` : String(r[t === 'health' ? 'site' : 'id']);
+    // Bundled rows in their bundles' order, then by id (turns: day and site; conversations: the UTC day they
+    // started); every other table by its key.
+    const sortKey = (t: string, r: Record<string, unknown>) => {
+      const kind = BUNDLED[t as keyof typeof BUNDLED];
+      return kind ? `${kind.groupOf(r as { id: string })}|${String(r.id)}` : String(r[t === 'health' ? 'site' : 'id']);
+    };
     for (const t of TABLE_NAMES) {
       const rows = tables[t] as Record<string, unknown>[];
       const sorted = [...rows].sort((a, b) => sortKey(t, a).localeCompare(sortKey(t, b)));
@@ -76,17 +81,18 @@ describe('exportAll', () => {
     const file = ExportFile.parse(JSON.parse(paged));
     expect(file.tables.turns).toHaveLength(20);
     for (const t of TABLE_NAMES) {
-      expect(file.tables[t].length, t).toBe(t === 'turns' ? await countTurns(db) : await db.table(t).count());
+      const kind = BUNDLED[t];
+      expect(file.tables[t].length, t).toBe(kind ? await countRows(db, kind) : await db.table(t).count());
     }
   });
 
   it('covers every Dexie table (a new table must be added to the export format)', () => {
-    // Turns are stored in bundles and exported as rows.
+    // Turns and conversations are stored in bundles and exported as rows.
     expect(
       freshDb()
-        .tables.map((t) => (t.name === 'turnBundles' ? 'turns' : t.name))
+        .tables.map((t) => t.name)
         .sort(),
-    ).toEqual([...TABLE_NAMES].sort());
+    ).toEqual(TABLE_NAMES.map(storedTableOf).sort());
   });
 
   it('an empty database exports valid empty tables', async () => {

@@ -10,7 +10,8 @@ import { ROW_SCHEMAS, TABLE_NAMES } from '@/utils/export-format';
 import { applyImport, checkImport, isDeepEqual } from '@/utils/import';
 import { checksum, seedSample } from '../fixtures/export/history';
 import { freshDb } from './helpers';
-import { allTurns, BUNDLE_ROWS, bundleGroupOf, groupOfKey, makeBundle, turnBundles } from '@/utils/turn-store';
+import { allRows, bundleTable, groupOfKey, makeBundleOf } from '@/utils/bundle-store';
+import { BUNDLED } from '@/utils/bundled-tables';
 
 let valid: Record<string, unknown>;
 beforeAll(async () => {
@@ -21,16 +22,18 @@ beforeAll(async () => {
 
 async function everyRowValid(db: TokenwiseDB): Promise<boolean> {
   for (const t of TABLE_NAMES) {
-    const rows = t === 'turns' ? await allTurns(db) : await db.table(t).toArray();
+    const kind = BUNDLED[t];
+    const rows = kind ? await allRows(db, kind) : await db.table(t).toArray();
     for (const row of rows) if (!ROW_SCHEMAS[t].safeParse(row).success) return false;
   }
   // And every bundle holds its rows where they belong, with its indexes right.
-  return (await turnBundles(db).toArray()).every(
-    (b) =>
-      isDeepEqual(b, makeBundle(b.key, b.rows)) &&
-      b.rows.length <= BUNDLE_ROWS &&
-      b.rows.every((r) => bundleGroupOf(r) === groupOfKey(b.key)),
-  );
+  for (const kind of Object.values(BUNDLED)) {
+    for (const b of await bundleTable(db, kind).toArray()) {
+      if (!isDeepEqual(b, makeBundleOf(kind, b.key, b.rows)) || b.rows.length > kind.maxRows) return false;
+      if (!b.rows.every((r) => kind.groupOf(r) === groupOfKey(b.key))) return false;
+    }
+  }
+  return true;
 }
 
 /** Runs one file through both steps, as the UI would (confirming "valid records only" when offered). */

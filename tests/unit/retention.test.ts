@@ -6,6 +6,7 @@ import { firstKeptDay, pruneHistory } from '@/utils/retention';
 import { ingestFacts } from '@/entrypoints/background/ingest';
 import { freshDb, NOON, siteFact, SITE } from './helpers';
 import { countTurns, turnsOfConversations } from '@/utils/turn-store';
+import { allConversations, conversationsOfTasks } from '@/utils/conversation-store';
 
 const DAY = 86_400_000;
 let db: TokenwiseDB;
@@ -32,7 +33,7 @@ beforeEach(async () => {
 });
 
 const tokensOf = async (convKey: string) => {
-  const conv = (await db.conversations.toArray()).find((c) => c.id.endsWith(`p:${convKey}`));
+  const conv = (await allConversations(db)).find((c) => c.id.endsWith(`p:${convKey}`));
   return conv ? db.tasks.get(conv.taskId) : undefined;
 };
 
@@ -59,7 +60,7 @@ describe('pruneHistory', () => {
     expect(long).toBeDefined();
     const turns = await turnsOfConversations(
       db,
-      (await db.conversations.where('taskId').equals(long!.id).primaryKeys()) as string[],
+      (await conversationsOfTasks(db, [long!.id])).map((c) => c.id),
     );
     expect(turns).toHaveLength(2);
     expect(long!.inputTokens + long!.outputTokens).toBe(turns.reduce((n, t) => n + t.inputTokens + t.outputTokens, 0));

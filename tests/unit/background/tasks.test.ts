@@ -18,6 +18,7 @@ import type { TokenwiseDB } from '@/utils/db';
 import type { SiteFact, UsageFact } from '@/utils/messages';
 import { freshDb, NOON, SITE, fact } from '../helpers';
 import { allTurns, getTurn } from '@/utils/turn-store';
+import { allConversations } from '@/utils/conversation-store';
 
 const chat = (key: string, conv: string, over: Partial<UsageFact> = {}, title?: string): SiteFact => ({
   site: SITE,
@@ -29,7 +30,7 @@ const chat = (key: string, conv: string, over: Partial<UsageFact> = {}, title?: 
 /** Every task's and conversation's totals equal the sum of their turns. */
 async function totalsMatchTurns(db: TokenwiseDB) {
   const turns = await allTurns(db);
-  const convs = await db.conversations.toArray();
+  const convs = await allConversations(db);
   const tasks = await db.tasks.toArray();
   const byConv = new Map<string, number>();
   for (const t of turns)

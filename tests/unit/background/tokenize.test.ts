@@ -14,6 +14,7 @@ import {
 import type { TokenwiseDB } from '@/utils/db';
 import { freshDb, NOON, siteFact } from '../helpers';
 import { allTurns, countTurns, getTurn } from '@/utils/turn-store';
+import { allConversations } from '@/utils/conversation-store';
 
 const SITE = 'https://chatgpt.com';
 const KEY = 'chatgpt-web:c-1:a-1';
@@ -38,10 +39,10 @@ async function rollupsMatchTurns(db: TokenwiseDB) {
     turns.filter(f).reduce((a, t) => [a[0]! + t.inputTokens, a[1]! + t.outputTokens], [0, 0]);
   for (const d of await db.daily.toArray())
     expect([d.inputTokens, d.outputTokens], d.id).toEqual(sum((t) => `${t.day}|${t.site}|${t.source}` === d.id));
-  for (const c of await db.conversations.toArray())
+  for (const c of await allConversations(db))
     expect([c.inputTokens, c.outputTokens], c.id).toEqual(sum((t) => t.conversationId === c.id));
   for (const k of await db.tasks.toArray()) {
-    const convs = new Set((await db.conversations.toArray()).filter((c) => c.taskId === k.id).map((c) => c.id));
+    const convs = new Set((await allConversations(db)).filter((c) => c.taskId === k.id).map((c) => c.id));
     expect([k.inputTokens, k.outputTokens], k.id).toEqual(sum((t) => convs.has(t.conversationId!)));
   }
 }

@@ -13,6 +13,7 @@ import { emptyRollup } from '@/utils/task-rollups';
 import { freshDb } from '../helpers';
 import { daily, HOUR, task, turn } from './fixtures';
 import { putTurns } from '@/utils/turn-store';
+import { putConversations } from '@/utils/conversation-store';
 
 // Canvases are not what this test is about (happy-dom has no 2D context); the charts' data is tested in
 // day-series, breakdowns and turn-series.
@@ -213,21 +214,23 @@ describe('task detail', () => {
   it('opens from a link in the address with its conversations and calls, hidden calls labelled', async () => {
     const conversationId = 'https://chat.acme.example|p:abc';
     const { inputTokens, outputTokens, exactTokens, turns: n } = TASKS[1]!;
-    await db.conversations.put({
-      ...emptyRollup(),
-      inputTokens,
-      outputTokens,
-      exactTokens,
-      turns: n,
-      id: conversationId,
-      site: 'https://chat.acme.example',
-      kind: 'chat',
-      taskId: 't|bug',
-      title: 'Login bug chat',
-      firstAt: at(3),
-      lastAt: at(2),
-      signals: {},
-    });
+    await putConversations(db, [
+      {
+        ...emptyRollup(),
+        inputTokens,
+        outputTokens,
+        exactTokens,
+        turns: n,
+        id: conversationId,
+        site: 'https://chat.acme.example',
+        kind: 'chat',
+        taskId: 't|bug',
+        title: 'Login bug chat',
+        firstAt: at(3),
+        lastAt: at(2),
+        signals: {},
+      },
+    ]);
     await putTurns(db, [
       turn({ id: 'u1', conversationId, at: at(3), day: dayOf(at(3)) }),
       turn({ id: 'u2', conversationId, at: at(2.5), day: dayOf(at(2.5)), background: true, model: 'gpt-4o-mini' }),

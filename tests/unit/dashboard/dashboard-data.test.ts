@@ -15,6 +15,7 @@ import { addDays } from '@/utils/task-metrics';
 import { freshDb } from '../helpers';
 import { daily, HOUR, NOW, task, turn } from './fixtures';
 import { putTurns } from '@/utils/turn-store';
+import { putConversations } from '@/utils/conversation-store';
 
 let db: TokenwiseDB;
 beforeEach(() => {
@@ -93,7 +94,7 @@ describe('loadTaskDetail', () => {
       task({ id: 't|b', lastAt: NOW }),
       task({ id: 't|c', lastAt: NOW - 2 * HOUR }),
     ]);
-    await db.conversations.bulkPut([
+    await putConversations(db, [
       conversation('c2', 't|a', NOW - 2 * HOUR),
       conversation('c1', 't|a', NOW - 3 * HOUR),
       conversation('c3', 't|b', NOW),
