@@ -47,9 +47,10 @@ export function exportFileName(kind: 'export' | 'tasks' | 'daily', now = new Dat
 }
 
 /**
- * Every table and the settings as one JSON Blob. Built in pages (keyset paging on the primary key), each page
- * serialised and handed to the Blob as its own string, with a yield between pages: a heavy year (73,000
- * turns, 20,000 tasks, ~40 MB) exports without freezing the page or building one giant string.
+ * Every table and the settings as one JSON Blob. Built in pages (keyset paging on the primary key, or on the
+ * bundles' keys for the bundled tables), each page serialised and handed to the Blob as its own string, with a
+ * yield between pages: a heavy year (73,000 turns, 20,000 tasks, ~60 MB) exports without freezing the page or
+ * building one giant string.
  *
  * The pages are separate reads, not one transaction: a transaction would commit at the first yield. A turn
  * recorded while exporting may or may not be in the file; every row that is in it is whole.

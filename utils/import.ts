@@ -229,8 +229,9 @@ export interface ApplyOptions {
   /** Rows per bulkPut inside the one transaction. */
   chunkSize?: number;
   /**
-   * Rows written so far of the total, after each chunk. Nothing is committed until the end: a year of history
-   * takes tens of seconds here (IndexedDB's cost per record), and the person sees it move.
+   * Rows written so far of the total, after each chunk (or bundled table). Nothing is committed until the end: a
+   * year of history still takes several seconds here (IndexedDB's cost per record: tasks are one record each),
+   * and the person sees it move.
    */
   onProgress?: (p: { done: number; total: number }) => void;
 }
