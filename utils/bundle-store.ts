@@ -115,19 +115,6 @@ export async function getRow<T extends { id: string }, B extends Bundle<T>>(
   return b?.rows.find((r) => r.id === id);
 }
 
-/** The stored rows among `ids`, by id. */
-export async function getRows<T extends { id: string }, B extends Bundle<T>>(
-  db: Dexie,
-  kind: AnyKind<T, B>,
-  ids: readonly string[],
-): Promise<Map<string, T>> {
-  const wanted = new Set(ids);
-  const out = new Map<string, T>();
-  for (const b of await bundlesWhere(db, kind, 'ids', ids))
-    for (const r of b.rows) if (wanted.has(r.id)) out.set(r.id, r);
-  return out;
-}
-
 /** The rows of the bundles whose `index` holds any of `values`, kept by `has` (the rows that hold the value). */
 export async function rowsWhere<T extends { id: string }, B extends Bundle<T>>(
   db: Dexie,
@@ -139,6 +126,16 @@ export async function rowsWhere<T extends { id: string }, B extends Bundle<T>>(
   if (values.length === 0) return [];
   const wanted = new Set(values);
   return (await bundlesWhere(db, kind, index, values)).flatMap((b) => b.rows.filter((r) => has(r, wanted)));
+}
+
+/** The stored rows among `ids`, by id. */
+export async function getRows<T extends { id: string }, B extends Bundle<T>>(
+  db: Dexie,
+  kind: AnyKind<T, B>,
+  ids: readonly string[],
+): Promise<Map<string, T>> {
+  const rows = await rowsWhere(db, kind, 'ids', ids, (r, wanted) => wanted.has(r.id));
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 export async function allRows<T extends { id: string }, B extends Bundle<T>>(

@@ -8,7 +8,6 @@ import type { Conversation, ConversationBundle } from './records';
 import {
   allRows,
   BundleWriter,
-  bundleAll,
   countRows,
   deleteRowsWhere,
   distinct,
@@ -40,9 +39,6 @@ export const getConversation = (db: Dexie, id: string) => getRow(db, CONVERSATIO
 export const getConversations = (db: Dexie, ids: readonly string[]) => getRows(db, CONVERSATIONS, ids);
 export const allConversations = (db: Dexie) => allRows(db, CONVERSATIONS);
 export const countConversations = (db: Dexie) => countRows(db, CONVERSATIONS);
-/** Conversations grouped into their bundles (for a write into an empty store: import, upgrade, seeding). */
-export const bundleConversations = (rows: Iterable<Conversation>): ConversationBundle[] =>
-  bundleAll(CONVERSATIONS, rows);
 /** Adds or replaces these conversations (by id) in one go. */
 export const putConversations = (db: Dexie, rows: readonly Conversation[]) => putRows(db, CONVERSATIONS, rows);
 

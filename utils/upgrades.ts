@@ -6,8 +6,9 @@
 import type { Transaction } from 'dexie';
 import type { Conversation, Task, Turn } from './records';
 import { applyTurn, conversationIdOf, newAutoTask, newConversation, autoTaskId, rollupOf } from './task-rollups';
-import { bundleTurns } from './turn-store';
-import { bundleConversations } from './conversation-store';
+import { bundleAll, type Bundle, type BundleKind } from './bundle-store';
+import { TURNS } from './turn-store';
+import { CONVERSATIONS } from './conversation-store';
 
 /**
  * v3: every stored turn joins a conversation and a task. Agent turns group by their run; chat turns from
@@ -49,20 +50,18 @@ export async function groupTurnsIntoTasks(tx: Transaction): Promise<void> {
 
 const pickRollup = (c: Conversation) => rollupOf(c);
 
-/**
- * v5: every stored turn is copied, unchanged, into the bundle of its day and site (utils/turn-store.ts). The
- * rows table is dropped by v6, once this has run.
- */
-export async function bundleStoredTurns(tx: Transaction): Promise<void> {
-  const rows = await tx.table<Turn, string>('turns').toArray();
-  await tx.table('turnBundles').bulkPut(bundleTurns(rows));
+/** Copies every row of the table `from`, unchanged, into the bundles of `kind` (utils/bundle-store.ts). */
+async function copyIntoBundles<T extends { id: string }, B extends Bundle<T>>(
+  tx: Transaction,
+  from: string,
+  kind: BundleKind<T, B>,
+): Promise<void> {
+  const rows = await tx.table<T, string>(from).toArray();
+  await tx.table(kind.table).bulkPut(bundleAll(kind, rows));
 }
 
-/**
- * v7: every stored conversation is copied, unchanged, into the bundle of the (UTC) day it started
- * (utils/conversation-store.ts). The rows table is dropped by v8, once this has run.
- */
-export async function bundleStoredConversations(tx: Transaction): Promise<void> {
-  const rows = await tx.table<Conversation, string>('conversations').toArray();
-  await tx.table('conversationBundles').bulkPut(bundleConversations(rows));
-}
+/** v5: every stored turn goes into the bundle of its day and site. v6 drops the rows table. */
+export const bundleStoredTurns = (tx: Transaction) => copyIntoBundles(tx, 'turns', TURNS);
+
+/** v7: every stored conversation goes into the bundle of the (UTC) day it started. v8 drops the rows table. */
+export const bundleStoredConversations = (tx: Transaction) => copyIntoBundles(tx, 'conversations', CONVERSATIONS);

@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findFirefox, HOW_TO_GET_FIREFOX } from './find-firefox';
+import { BUNDLED } from '@/utils/bundled-tables';
+import type { TableName } from '@/utils/export-format';
 
 export const FIREFOX_DEMO_DIR = resolve('.output/firefox-mv3-demo');
 const ADDON_ID = 'tokenwise@tokenwise.invalid';
@@ -176,12 +178,12 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
 export function readTable<T = unknown>(page: ExtensionPage, table: string): Promise<T[]> {
   return page.evaluate<T[]>(`new Promise((res, rej) => {
     const asked = ${JSON.stringify(table)};
+    const bundles = ${JSON.stringify(BUNDLED[table as TableName]?.table ?? null)};
     const open = indexedDB.open('tokenwise');
     open.onerror = () => rej(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const bundles = { turns: 'turnBundles', conversations: 'conversationBundles' }[asked];
-      const bundled = bundles !== undefined && db.objectStoreNames.contains(bundles);
+      const bundled = bundles !== null && db.objectStoreNames.contains(bundles);
       const name = bundled ? bundles : asked;
       if (!db.objectStoreNames.contains(name)) { db.close(); return res([]); }
       const req = db.transaction(name).objectStore(name).getAll();

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { findChromium, HOW_TO_GET_CHROMIUM, QUIET_FLAGS, ROOT_FLAGS } from '../launch/find-browser';
+import { BUNDLED } from '@/utils/bundled-tables';
+import type { TableName } from '@/utils/export-format';
 
 export const DEMO_EXTENSION_DIR = resolve('.output/chrome-mv3-demo');
 export const ARTIFACTS = resolve('tests/e2e/.artifacts');
@@ -146,16 +148,13 @@ export interface StoredTurn {
  */
 export async function readTable<T = unknown>(page: Page, table: string): Promise<T[]> {
   return page.evaluate(
-    (asked) =>
+    ({ asked, bundles }) =>
       new Promise<T[]>((res, rej) => {
         const open = indexedDB.open('tokenwise');
         open.onerror = () => rej(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const bundles = ({ turns: 'turnBundles', conversations: 'conversationBundles' } as Record<string, string>)[
-            asked
-          ];
-          const bundled = bundles !== undefined && db.objectStoreNames.contains(bundles);
+          const bundled = bundles !== null && db.objectStoreNames.contains(bundles);
           const name = bundled ? bundles : asked;
           if (!db.objectStoreNames.contains(name)) {
             db.close();
@@ -170,7 +169,8 @@ export async function readTable<T = unknown>(page: Page, table: string): Promise
           req.onerror = () => rej(req.error);
         };
       }),
-    table,
+    // Which table a bundled one is stored in, as the extension says (utils/bundled-tables.ts).
+    { asked: table, bundles: BUNDLED[table as TableName]?.table ?? null },
   );
 }
 
