@@ -12,6 +12,7 @@ import {
   TREND_WEEKS,
 } from '@/utils/weekly-summary';
 import { asOf as pricesAsOf } from '@/utils/prices.json';
+import { tasksInDays } from '@/utils/task-store';
 
 interface Props {
   /** The Monday of the week to summarise; defaults to the current local week when clicked. */
@@ -46,12 +47,9 @@ async function buildFiles(weekStart: string): Promise<{ files: [Blob, string][];
   const monday = days[0]!;
   const sunday = days[6]!;
   const db = getDb();
-  // Tasks through the day index only: this week and the weeks it is compared with, however long the history.
+  // Tasks by their day records only: this week and the weeks it is compared with, however long the history.
   const [tasks, daily] = await Promise.all([
-    db.tasks
-      .where('day')
-      .between(addDays(monday, -7 * TREND_WEEKS), sunday, true, true)
-      .toArray(),
+    tasksInDays(db, addDays(monday, -7 * TREND_WEEKS), sunday),
     db.daily.where('day').between(monday, sunday, true, true).toArray(),
   ]);
   const series = weeklyChartSeries(daily, tasks, monday);

@@ -5,6 +5,7 @@
 import type { Bundle, BundleKind } from './bundle-store';
 import { CONVERSATIONS } from './conversation-store';
 import type { TableName } from './export-format';
+import { TASKS } from './task-store';
 import { TURNS } from './turn-store';
 
 type Row = { id: string };
@@ -12,6 +13,7 @@ type Row = { id: string };
 export const BUNDLED: Partial<Record<TableName, BundleKind<Row, Bundle<Row>>>> = {
   turns: TURNS,
   conversations: CONVERSATIONS,
+  tasks: TASKS,
 };
 
 /** The IndexedDB table an exported table's rows are stored in. */

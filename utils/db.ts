@@ -3,13 +3,13 @@
  * Every version stays here in order, each with a line saying what changed and why.
  */
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
-import type { ConversationBundle, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
-import { bundleStoredConversations, bundleStoredTurns, groupTurnsIntoTasks } from './upgrades';
+import type { ConversationBundle, DailyTotal, SiteHealth, TaskBundle, TurnBundle, TurnText } from './records';
+import { bundleStoredConversations, bundleStoredTasks, bundleStoredTurns, groupTurnsIntoTasks } from './upgrades';
 import { trackOpen } from './db-status';
 import { DB_NAME } from './db-name';
 
 /** The schema version this build opens (the last `db.version(n)` below). */
-export const CURRENT_VERSION = 8;
+export const CURRENT_VERSION = 10;
 
 /**
  * The upgrade functions the versions below run, by name. Production always uses `UPGRADERS`; tests pass a
@@ -19,8 +19,14 @@ export interface Upgraders {
   groupTurnsIntoTasks: (tx: Transaction) => Promise<void> | void;
   bundleStoredTurns: (tx: Transaction) => Promise<void> | void;
   bundleStoredConversations: (tx: Transaction) => Promise<void> | void;
+  bundleStoredTasks: (tx: Transaction) => Promise<void> | void;
 }
-export const UPGRADERS: Upgraders = { groupTurnsIntoTasks, bundleStoredTurns, bundleStoredConversations };
+export const UPGRADERS: Upgraders = {
+  groupTurnsIntoTasks,
+  bundleStoredTurns,
+  bundleStoredConversations,
+  bundleStoredTasks,
+};
 
 /**
  * Declares the schema versions 1..`upTo` on a Dexie instance. TokenwiseDB declares all of them; tests
@@ -83,6 +89,20 @@ export function declareVersions(db: Dexie, upTo = CURRENT_VERSION, upgraders: Up
   db.version(8).stores({
     conversations: null,
   });
+  if (upTo < 9) return;
+  // v9: tasks stored a day of latest activity to a record (utils/task-store.ts): the popup read a week of tasks
+  // through the `day` index, one lookup per task (~45 ms of its first render over a heavy year); a range of
+  // day records is a few sequential reads. Every task is copied into its bundle.
+  db.version(9)
+    .stores({
+      taskBundles: 'key, *ids, *openManualIds',
+    })
+    .upgrade((tx) => upgraders.bundleStoredTasks(tx));
+  if (upTo < 10) return;
+  // v10: the task rows v9 copied into bundles are dropped.
+  db.version(10).stores({
+    tasks: null,
+  });
 }
 
 export interface TokenwiseDBOptions {
@@ -95,7 +115,7 @@ export class TokenwiseDB extends Dexie {
   daily!: EntityTable<DailyTotal, 'id'>;
   health!: EntityTable<SiteHealth, 'site'>;
   conversationBundles!: EntityTable<ConversationBundle, 'key'>;
-  tasks!: EntityTable<Task, 'id'>;
+  taskBundles!: EntityTable<TaskBundle, 'key'>;
   texts!: EntityTable<TurnText, 'id'>;
 
   constructor(name = DB_NAME, options: TokenwiseDBOptions = {}) {

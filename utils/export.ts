@@ -13,6 +13,7 @@ import { bundleTable, countRows } from './bundle-store';
 import { BUNDLED } from './bundled-tables';
 import { allConversations } from './conversation-store';
 import { getTrackedSites } from './sites-store';
+import { allTasks } from './task-store';
 
 export interface ExportProgress {
   table: TableName;
@@ -150,7 +151,7 @@ async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenera
 
 /** The task list as CSV, oldest first: one row per task with its sites, outcome, note and totals. */
 export async function exportTasksCsv(db: TokenwiseDB): Promise<Blob> {
-  const [tasks, conversations] = await Promise.all([db.tasks.orderBy('lastAt').toArray(), allConversations(db)]);
+  const [tasks, conversations] = await Promise.all([allTasks(db), allConversations(db)]);
   tasks.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   return new Blob([tasksToCsv(tasks, sitesByTask(conversations))], { type: 'text/csv' });
 }

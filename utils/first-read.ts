@@ -10,7 +10,11 @@
  */
 import { DB_NAME } from './db-name';
 
-/** One read: every row of `table`, or the rows whose `index` lies in [from, to]. */
+/**
+ * One read: every row of `table`, or the rows whose `index` (without one: whose primary key) lies in [from, to].
+ * A primary-key range reads records in key order, side by side on disk; an index range looks each record up on
+ * its own (about 4× slower in Chromium, measured over a heavy year's tasks).
+ */
 export interface RangeRead {
   table: string;
   index?: string;
@@ -92,6 +96,12 @@ export function readPlan<P extends ReadPlan>(
     };
   });
 }
+
+/**
+ * The daily rollups of the days `from`..`to`, by primary key: a rollup's id starts with its day
+ * (`<day>|<site>|<provenance>`, entrypoints/background/ingest.ts).
+ */
+export const dailyInDays = (from: string, to: string): RangeRead => ({ table: 'daily', from, to: `${to}|\uffff` });
 
 /** Starts a plan's read and leaves it for the page (the head scripts call this). */
 export function startFirstRead(key: string, plan: ReadPlan, now: number): void {

@@ -15,8 +15,11 @@ export async function readPlanWithDexie(db: Dexie, plan: ReadPlan): Promise<Reco
     Promise.all(
       reads.map(([, r]) => {
         const table = db.table(r.table);
-        return r.index && r.from !== undefined && r.to !== undefined
-          ? table.where(r.index).between(r.from, r.to, true, true).toArray()
+        return r.from !== undefined && r.to !== undefined
+          ? table
+              .where(r.index ?? ':id')
+              .between(r.from, r.to, true, true)
+              .toArray()
           : table.toArray();
       }),
     ),

@@ -266,3 +266,21 @@ export const Task = z.strictObject({
   ...Rollup.shape,
 });
 export type Task = z.infer<typeof Task>;
+
+/**
+ * How tasks are stored: a record per local day of their latest activity (several, of at most 500, on a busy
+ * day), holding them (utils/task-store.ts). A task moves to a later day's record when it is active again, so a
+ * range of days is a range of keys: the popup reads a week of tasks as a handful of records. `ids` is indexed,
+ * so a task is found by its id; `openManualIds` finds the person's running task.
+ */
+export const TaskBundle = z.strictObject({
+  key: z
+    .string()
+    .check(z.describe('`<day>|<n>`: the local day its tasks were last active, then which of that day’s records it is.')),
+  ids: z.array(z.string()).check(z.describe('The id of every task in it (indexed).')),
+  openManualIds: z
+    .array(z.string())
+    .check(z.describe('Its manual tasks the person has not ended (indexed: finds the running one).')),
+  rows: z.array(Task).check(z.describe('The tasks, by id.')),
+});
+export type TaskBundle = z.infer<typeof TaskBundle>;

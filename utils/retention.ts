@@ -9,6 +9,7 @@ import { dayOf } from './day';
 import { addDays } from './task-metrics';
 import { deleteTurnsOfConversations } from './turn-store';
 import { deleteConversationsOfTasks } from './conversation-store';
+import { deleteTasksActiveBefore } from './task-store';
 
 export interface PruneResult {
   /** The first day kept (`YYYY-MM-DD`), or null when history is kept forever. */
@@ -35,11 +36,10 @@ export async function pruneHistory(
   if (retentionDays === null) return { keptFrom: null, ...none };
   const keptFrom = firstKeptDay(retentionDays, now);
   const cutoff = startOfDay(keptFrom);
-  return db.transaction('rw', [db.tasks, db.conversationBundles, db.turnBundles, db.daily, db.texts], async () => {
-    const taskIds = (await db.tasks.where('lastAt').below(cutoff).primaryKeys()) as string[];
+  return db.transaction('rw', [db.taskBundles, db.conversationBundles, db.turnBundles, db.daily, db.texts], async () => {
+    const taskIds = await deleteTasksActiveBefore(db, cutoff, keptFrom);
     const convIds = await deleteConversationsOfTasks(db, taskIds);
     const turnIds = await deleteTurnsOfConversations(db, convIds);
-    await db.tasks.bulkDelete(taskIds);
     const daily = await db.daily.where('day').below(keptFrom).delete();
     // Texts go by day whatever their task: they are the most private thing stored.
     const textsOfTurns = turnIds.length === 0 ? 0 : await db.texts.where(':id').anyOf(turnIds).delete();

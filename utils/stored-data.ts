@@ -4,7 +4,7 @@
  * database table is listed and every field described).
  */
 import { z } from './zod';
-import { ConversationBundle, DailyTotal, SiteHealth, Task, TurnBundle, TurnText } from './records';
+import { ConversationBundle, DailyTotal, SiteHealth, TaskBundle, TurnBundle, TurnText } from './records';
 import { PrivacySettings } from './settings';
 import { TrackedSite } from './sites-store';
 import { BuiltinSettings } from './builtin-settings';
@@ -43,9 +43,11 @@ export const STORED: readonly StoredThing[] = [
   },
   {
     place: 'IndexedDB',
-    name: 'tasks',
-    what: 'Your tasks: their title, outcome, note, signals and totals.',
-    schema: Task,
+    name: 'taskBundles',
+    what:
+      'Your tasks: their title, outcome, note, signals and totals. One record per day they were last active ' +
+      'holds that day’s (`rows`).',
+    schema: TaskBundle,
   },
   {
     place: 'IndexedDB',

@@ -9,6 +9,7 @@ import { applyTurn, conversationIdOf, newAutoTask, newConversation, autoTaskId, 
 import { bundleAll, type Bundle, type BundleKind } from './bundle-store';
 import { TURNS } from './turn-store';
 import { CONVERSATIONS } from './conversation-store';
+import { TASKS } from './task-store';
 
 /**
  * v3: every stored turn joins a conversation and a task. Agent turns group by their run; chat turns from
@@ -65,3 +66,6 @@ export const bundleStoredTurns = (tx: Transaction) => copyIntoBundles(tx, 'turns
 
 /** v7: every stored conversation goes into the bundle of the (UTC) day it started. v8 drops the rows table. */
 export const bundleStoredConversations = (tx: Transaction) => copyIntoBundles(tx, 'conversations', CONVERSATIONS);
+
+/** v9: every stored task goes into the bundle of its day (of latest activity). v10 drops the rows table. */
+export const bundleStoredTasks = (tx: Transaction) => copyIntoBundles(tx, 'tasks', TASKS);

@@ -8,6 +8,7 @@ import type { TokenwiseDB } from './db';
 import { OUTBOX_PREFIX } from './outbox';
 import { countTurns, turnDaySpan } from './turn-store';
 import { DEFAULT_SETTINGS, saveSettings } from './settings';
+import { countTasks } from './task-store';
 
 /**
  * Clears every table in one transaction (all or nothing), then removes the outbox entries and resets the
@@ -35,6 +36,6 @@ export interface HistorySummary {
 
 /** What a wipe would delete, for the confirmation dialog. */
 export async function summariseHistory(db: TokenwiseDB): Promise<HistorySummary> {
-  const [tasks, turns, span] = await Promise.all([db.tasks.count(), countTurns(db), turnDaySpan(db)]);
+  const [tasks, turns, span] = await Promise.all([countTasks(db), countTurns(db), turnDaySpan(db)]);
   return { tasks, turns, ...(span ? { firstDay: span.first, lastDay: span.last } : {}) };
 }

@@ -3,6 +3,7 @@
  * adds this week's tokens per completed task and how many tasks wait for an outcome.
  */
 import { browser } from '#imports';
+import { tasksInDays } from '@/utils/task-store';
 import { getDb } from '@/utils/db';
 import { dayOf } from '@/utils/day';
 import { formatTokensShort } from '@/utils/format';
@@ -20,10 +21,10 @@ export function pauseText(until: number | null, now = Date.now()): string {
     : `tracking paused until ${new Date(until).toLocaleDateString()} ${time}`;
 }
 
-/** This week's tasks (read by their day index): tokens per completed task and tasks ready to be marked. */
+/** This week's tasks (read by their day records): tokens per completed task and tasks ready to be marked. */
 export async function weekOutcomes(now = Date.now()) {
   const range = windowRange('week', now);
-  const tasks = await getDb().tasks.where('day').between(range.from, range.to, true, true).toArray();
+  const tasks = await tasksInDays(getDb(), range.from, range.to);
   const s = summariseOutcomes(tasks, [], range, now);
   return { done: s.tasks.done, tokensPerDone: s.tokensPerDone, needOutcome: s.needOutcome };
 }

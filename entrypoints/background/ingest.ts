@@ -23,6 +23,7 @@ import {
 import { activeManualTask } from './tasks';
 import { bundleGroupOf, TurnWriter } from '@/utils/turn-store';
 import { conversationGroupOf, ConversationWriter } from '@/utils/conversation-store';
+import { TaskWriter } from '@/utils/task-store';
 
 export interface IngestResult {
   added: number;
@@ -97,146 +98,157 @@ export async function ingestFacts(
   now = Date.now(),
 ): Promise<IngestResult> {
   const result: IngestResult = { added: 0, updated: 0, duplicates: 0 };
-  await db.transaction('rw', [db.turnBundles, db.daily, db.health, db.conversationBundles, db.tasks], async () => {
-    // Everything these facts can touch is read up front, in a few bulk reads; the loop below then works in
-    // memory, synchronously (a long run of awaits with no IndexedDB request between them would lose Dexie's
-    // transaction zone), and the touched rows are written back at the end.
-    const stored = new TurnWriter(db);
-    const incomingTurns = facts.map(toTurn);
-    await stored.load(
-      incomingTurns.map((t) => t.id),
-      incomingTurns.map(bundleGroupOf),
-    );
-    const before = incomingTurns.map((t) => stored.get(t.id));
-    const loaded = await readWhatFactsTouch(db, incomingTurns, before);
+  await db.transaction(
+    'rw',
+    [db.turnBundles, db.daily, db.health, db.conversationBundles, db.taskBundles],
+    async () => {
+      // Everything these facts can touch is read up front, in a few bulk reads; the loop below then works in
+      // memory, synchronously (a long run of awaits with no IndexedDB request between them would lose Dexie's
+      // transaction zone), and the touched rows are written back at the end.
+      const stored = new TurnWriter(db);
+      const incomingTurns = facts.map(toTurn);
+      await stored.load(
+        incomingTurns.map((t) => t.id),
+        incomingTurns.map(bundleGroupOf),
+      );
+      const before = incomingTurns.map((t) => stored.get(t.id));
+      const loaded = await readWhatFactsTouch(db, incomingTurns, before);
 
-    const totals = new Map<string, DailyTotal>();
-    const conversations = new Map<string, Conversation>();
-    const tasks = new Map<string, Task>();
+      const totals = new Map<string, DailyTotal>();
+      const conversations = new Map<string, Conversation>();
+      const tasks = new Map<string, Task>();
 
-    const totalFor = (turn: Turn) => {
-      const blank = emptyTotal(turn);
-      let t = totals.get(blank.id);
-      if (!t) {
-        t = loaded.totals.get(blank.id) ?? blank;
-        totals.set(blank.id, t);
-      }
-      return t;
-    };
-    const taskFor = (id: string) => {
-      let t = tasks.get(id);
-      if (!t) {
-        t = loaded.tasks.get(id);
-        if (t) tasks.set(id, t);
-      }
-      return t;
-    };
-    /** The turn's conversation and task, created on first sight (joining the user's current task, if any). */
-    const placeOf = (turn: Turn, sf: SiteFact): { c: Conversation; task: Task } => {
-      const id = turn.conversationId!;
-      let c = conversations.get(id) ?? loaded.conversations.get(id);
-      const fresh = !c;
-      if (!c) c = newConversation(id, turn, loaded.manual ? loaded.manual.id : autoTaskId(id));
-      conversations.set(id, c);
-      let task = taskFor(c.taskId);
-      if (!task) {
-        task = newAutoTask(c);
-        tasks.set(task.id, task);
-      } else if (fresh) task.conversations++; // joins the user's current task
-      // An agent run is named by the run itself (the page shows a console of many runs); a chat by its page.
-      const title = turn.runId ? turn.runName : sf.title;
-      if (title && title !== c.title) {
-        c.title = title;
-        // The page names the task until the user does (or the task holds several conversations).
-        if (task.titleSource !== 'user' && task.kind !== 'manual' && task.conversations <= 1) {
-          task.title = title;
-          task.titleSource = turn.runId ? 'run' : 'page';
+      const totalFor = (turn: Turn) => {
+        const blank = emptyTotal(turn);
+        let t = totals.get(blank.id);
+        if (!t) {
+          t = loaded.totals.get(blank.id) ?? blank;
+          totals.set(blank.id, t);
         }
-      }
-      return { c, task };
-    };
-
-    const apply = (turn: Turn, sign: 1 | -1, sf: SiteFact) => {
-      const t = totalFor(turn);
-      t.inputTokens += sign * turn.inputTokens;
-      t.outputTokens += sign * turn.outputTokens;
-      t.turns += sign;
-      if (turn.background) {
-        t.backgroundTokens = (t.backgroundTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
-        t.backgroundTurns = (t.backgroundTurns ?? 0) + sign;
-      }
-      if (turn.costUsd !== undefined) t.costUsd = Math.max(0, (t.costUsd ?? 0) + sign * turn.costUsd);
-      else t.unpricedTokens = (t.unpricedTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
-      if (!turn.conversationId) return;
-      const { c, task } = placeOf(turn, sf);
-      applyTurn(c, turn, sign);
-      applyTurn(task, turn, sign);
-      if (sign === 1) {
-        c.lastAt = Math.max(c.lastAt, turn.at);
-        c.firstAt = Math.min(c.firstAt, turn.at);
-        touch(task, turn.at);
-        if (turn.runStatus) {
-          c.signals = { ...c.signals, runStatus: turn.runStatus };
-          task.signals = { ...task.signals, runStatus: turn.runStatus };
-        }
-      }
-    };
-
-    /** Flags a new turn that re-sends its conversation's last context (before it is counted in). */
-    const markRetry = (turn: Turn, sf: SiteFact) => {
-      if (!turn.conversationId || turn.background || turn.runId) return;
-      const { c } = placeOf(turn, sf);
-      if (isRetry(c, turn)) turn.retry = true;
-      c.lastInputTokens = turn.inputTokens;
-      c.maxInputTokens = Math.max(c.maxInputTokens ?? 0, turn.inputTokens);
-    };
-
-    const sites = new Set<string>();
-    /** Per site, the latest quota the facts carry (an outbox replay may deliver an older one after a newer). */
-    const quotas = new Map<string, SiteQuota>();
-    for (const [i, sf] of facts.entries()) {
-      sites.add(sf.site);
-      const q = quotaOf(sf);
-      if (q && q.at >= (quotas.get(sf.site)?.at ?? -Infinity)) quotas.set(sf.site, q);
-      const incoming = incomingTurns[i]!;
-      const existing = stored.get(incoming.id);
-      if (!existing) {
-        markRetry(incoming, sf);
-        stored.put(incoming);
-        apply(incoming, 1, sf);
-        result.added++;
-        continue;
-      }
-      if (sameCounts(existing, incoming) || rank[incoming.source] < rank[existing.source]) {
-        result.duplicates++;
-        continue;
-      }
-      // Same call seen again with better or later figures (e.g. an aborted estimate, then the usage):
-      // keep the first sighting's time and conversation so the row never moves to another day or task.
-      const merged: Turn = {
-        ...incoming,
-        at: existing.at,
-        day: existing.day,
-        conversationId: existing.conversationId ?? incoming.conversationId,
-        ...(existing.retry ? { retry: true } : {}),
+        return t;
       };
-      apply(existing, -1, sf);
-      stored.put(merged);
-      apply(merged, 1, sf);
-      result.updated++;
-    }
-    await stored.flush();
-    await db.daily.bulkPut([...totals.values()]);
-    for (const c of conversations.values()) loaded.conversations.put(c);
-    await loaded.conversations.flush();
-    await db.tasks.bulkPut([...tasks.values()]);
-    for (const site of sites) {
-      const h = (await db.health.get(site)) ?? blankHealth(site);
-      const q = quotas.get(site);
-      const newer = q && q.at >= (h.quota?.at ?? -Infinity);
-      await db.health.put({ ...h, lastRecognisedAt: now, ...(newer ? { quota: q } : {}) });
-    }
-  });
+      const taskFor = (id: string) => {
+        let t = tasks.get(id);
+        if (!t) {
+          const stored = loaded.tasks.get(id);
+          // A copy: the writer still knows which record the stored one is in, should its day move.
+          if (stored) tasks.set(id, (t = { ...stored }));
+        }
+        return t;
+      };
+      /** The turn's conversation and task, created on first sight (joining the user's current task, if any). */
+      const placeOf = (turn: Turn, sf: SiteFact): { c: Conversation; task: Task } => {
+        const id = turn.conversationId!;
+        let c = conversations.get(id) ?? loaded.conversations.get(id);
+        const fresh = !c;
+        if (!c) c = newConversation(id, turn, loaded.manual ? loaded.manual.id : autoTaskId(id));
+        conversations.set(id, c);
+        let task = taskFor(c.taskId);
+        if (!task) {
+          task = newAutoTask(c);
+          tasks.set(task.id, task);
+        } else if (fresh) task.conversations++; // joins the user's current task
+        // An agent run is named by the run itself (the page shows a console of many runs); a chat by its page.
+        const title = turn.runId ? turn.runName : sf.title;
+        if (title && title !== c.title) {
+          c.title = title;
+          // The page names the task until the user does (or the task holds several conversations).
+          if (task.titleSource !== 'user' && task.kind !== 'manual' && task.conversations <= 1) {
+            task.title = title;
+            task.titleSource = turn.runId ? 'run' : 'page';
+          }
+        }
+        return { c, task };
+      };
+
+      const apply = (turn: Turn, sign: 1 | -1, sf: SiteFact) => {
+        const t = totalFor(turn);
+        t.inputTokens += sign * turn.inputTokens;
+        t.outputTokens += sign * turn.outputTokens;
+        t.turns += sign;
+        if (turn.background) {
+          t.backgroundTokens = (t.backgroundTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
+          t.backgroundTurns = (t.backgroundTurns ?? 0) + sign;
+        }
+        if (turn.costUsd !== undefined) t.costUsd = Math.max(0, (t.costUsd ?? 0) + sign * turn.costUsd);
+        else t.unpricedTokens = (t.unpricedTokens ?? 0) + sign * (turn.inputTokens + turn.outputTokens);
+        if (!turn.conversationId) return;
+        const { c, task } = placeOf(turn, sf);
+        applyTurn(c, turn, sign);
+        applyTurn(task, turn, sign);
+        if (sign === 1) {
+          c.lastAt = Math.max(c.lastAt, turn.at);
+          c.firstAt = Math.min(c.firstAt, turn.at);
+          touch(task, turn.at);
+          if (turn.runStatus) {
+            c.signals = { ...c.signals, runStatus: turn.runStatus };
+            task.signals = { ...task.signals, runStatus: turn.runStatus };
+          }
+        }
+      };
+
+      /** Flags a new turn that re-sends its conversation's last context (before it is counted in). */
+      const markRetry = (turn: Turn, sf: SiteFact) => {
+        if (!turn.conversationId || turn.background || turn.runId) return;
+        const { c } = placeOf(turn, sf);
+        if (isRetry(c, turn)) turn.retry = true;
+        c.lastInputTokens = turn.inputTokens;
+        c.maxInputTokens = Math.max(c.maxInputTokens ?? 0, turn.inputTokens);
+      };
+
+      const sites = new Set<string>();
+      /** Per site, the latest quota the facts carry (an outbox replay may deliver an older one after a newer). */
+      const quotas = new Map<string, SiteQuota>();
+      for (const [i, sf] of facts.entries()) {
+        sites.add(sf.site);
+        const q = quotaOf(sf);
+        if (q && q.at >= (quotas.get(sf.site)?.at ?? -Infinity)) quotas.set(sf.site, q);
+        const incoming = incomingTurns[i]!;
+        const existing = stored.get(incoming.id);
+        if (!existing) {
+          markRetry(incoming, sf);
+          stored.put(incoming);
+          apply(incoming, 1, sf);
+          result.added++;
+          continue;
+        }
+        if (sameCounts(existing, incoming) || rank[incoming.source] < rank[existing.source]) {
+          result.duplicates++;
+          continue;
+        }
+        // Same call seen again with better or later figures (e.g. an aborted estimate, then the usage):
+        // keep the first sighting's time and conversation so the row never moves to another day or task.
+        const merged: Turn = {
+          ...incoming,
+          at: existing.at,
+          day: existing.day,
+          conversationId: existing.conversationId ?? incoming.conversationId,
+          ...(existing.retry ? { retry: true } : {}),
+        };
+        apply(existing, -1, sf);
+        stored.put(merged);
+        apply(merged, 1, sf);
+        result.updated++;
+      }
+      await stored.flush();
+      await db.daily.bulkPut([...totals.values()]);
+      for (const c of conversations.values()) loaded.conversations.put(c);
+      await loaded.conversations.flush();
+      // A task active again moves to the record of its new day: those are read now, once the days are known.
+      await loaded.tasks.load(
+        [],
+        [...tasks.values()].map((t) => t.day),
+      );
+      for (const t of tasks.values()) loaded.tasks.put(t);
+      await loaded.tasks.flush();
+      for (const site of sites) {
+        const h = (await db.health.get(site)) ?? blankHealth(site);
+        const q = quotas.get(site);
+        const newer = q && q.at >= (h.quota?.at ?? -Infinity);
+        await db.health.put({ ...h, lastRecognisedAt: now, ...(newer ? { quota: q } : {}) });
+      }
+    },
+  );
   return result;
 }
 
@@ -245,7 +257,8 @@ interface Touched {
   totals: Map<string, DailyTotal>;
   /** The conversations the facts name, and the bundles new or earlier-starting ones go to. */
   conversations: ConversationWriter;
-  tasks: Map<string, Task>;
+  /** The tasks of those conversations (and the automatic tasks new ones would get). */
+  tasks: TaskWriter;
   /** The user's running manual task, which new conversations join (read only if a conversation is new). */
   manual: Task | undefined;
 }
@@ -275,8 +288,10 @@ async function readWhatFactsTouch(
   );
   const manual = convIds.some((id) => !conversations.get(id)) ? await activeManualTask(db) : undefined;
   const taskIds = [...new Set(convIds.map((id) => conversations.get(id)?.taskId ?? manual?.id ?? autoTaskId(id)))];
-  const taskRows = await db.tasks.bulkGet(taskIds);
-  return { totals: byKey(totalRows, (t) => t.id), conversations, tasks: byKey(taskRows, (t) => t.id), manual };
+  const tasks = new TaskWriter(db);
+  // Also each conversation's own automatic task: one is made for a conversation whose task no longer exists.
+  await tasks.load([...taskIds, ...convIds.map(autoTaskId)]);
+  return { totals: byKey(totalRows, (t) => t.id), conversations, tasks, manual };
 }
 
 function byKey<T>(rows: readonly (T | undefined)[], key: (row: T) => string): Map<string, T> {

@@ -9,22 +9,24 @@ import type { Conversation, Outcome, Task } from '@/utils/records';
 import { emptyRollup } from '@/utils/task-rollups';
 import { applyRollup, autoTaskId, newAutoTask } from '@/utils/task-rollups';
 import { ConversationWriter, ofTasks } from '@/utils/conversation-store';
+import { openManualTask, TaskWriter } from '@/utils/task-store';
 
 /** The manual task new conversations join, if the user has one running. */
-export async function activeManualTask(db: TokenwiseDB): Promise<Task | undefined> {
-  return db.tasks
-    .where('kind')
-    .equals('manual')
-    .filter((t) => t.endedAt === undefined)
-    .first();
-}
+export const activeManualTask = (db: TokenwiseDB): Promise<Task | undefined> => openManualTask(db);
 
 export class TaskError extends Error {}
 
-async function mustGet(db: TokenwiseDB, id: string): Promise<Task> {
-  const t = await db.tasks.get(id);
+function mustGet(tasks: TaskWriter, id: string): Task {
+  const t = tasks.get(id);
   if (!t) throw new TaskError(`no task ${id}`);
   return t;
+}
+
+/** A writer with these tasks loaded, and the day groups of `days` (where a task that moves or starts goes). */
+async function loadTasks(db: TokenwiseDB, ids: readonly string[], days: readonly string[] = []): Promise<TaskWriter> {
+  const tasks = new TaskWriter(db);
+  await tasks.load(ids, days);
+  return tasks;
 }
 
 export async function setOutcome(
@@ -34,8 +36,9 @@ export async function setOutcome(
   note: string | undefined,
   now = Date.now(),
 ): Promise<void> {
-  await db.transaction('rw', db.tasks, async () => {
-    const t = await mustGet(db, taskId);
+  await db.transaction('rw', db.taskBundles, async () => {
+    const tasks = await loadTasks(db, [taskId]);
+    const t = mustGet(tasks, taskId);
     const next: Task = { ...t };
     if (outcome === null) {
       delete next.outcome;
@@ -50,14 +53,16 @@ export async function setOutcome(
         else delete next.note;
       }
     }
-    await db.tasks.put(next);
+    tasks.put(next);
+    await tasks.flush();
   });
 }
 
 export async function renameTask(db: TokenwiseDB, taskId: string, title: string): Promise<void> {
-  await db.transaction('rw', db.tasks, async () => {
-    const t = await mustGet(db, taskId);
-    await db.tasks.put({ ...t, title: title.trim(), titleSource: 'user' });
+  await db.transaction('rw', db.taskBundles, async () => {
+    const tasks = await loadTasks(db, [taskId]);
+    tasks.put({ ...mustGet(tasks, taskId), title: title.trim(), titleSource: 'user' });
+    await tasks.flush();
   });
 }
 
@@ -80,16 +85,20 @@ function rebuild(task: Task, conversations: readonly Conversation[]): Task {
 
 /** Moves every conversation of the `from` tasks into `into`, then removes the emptied tasks. */
 export async function mergeTasks(db: TokenwiseDB, into: string, from: readonly string[]): Promise<void> {
-  await db.transaction('rw', db.tasks, db.conversationBundles, async () => {
-    const target = await mustGet(db, into);
+  await db.transaction('rw', db.taskBundles, db.conversationBundles, async () => {
     const sources = from.filter((id) => id !== into);
-    for (const id of sources) await mustGet(db, id);
+    const tasks = await loadTasks(db, [into, ...sources]);
+    const target = mustGet(tasks, into);
+    for (const id of sources) mustGet(tasks, id);
     const conversations = new ConversationWriter(db);
     const moving = await conversations.loadWhere('taskIds', [into, ...sources], ofTasks);
     for (const c of moving) if (c.taskId !== into) conversations.put({ ...c, taskId: into });
     await conversations.flush();
-    await db.tasks.put(rebuild(target, conversations.loadedWhere([into], ofTasks)));
-    await db.tasks.bulkDelete(sources);
+    const merged = rebuild(target, conversations.loadedWhere([into], ofTasks));
+    await tasks.load([], [merged.day]);
+    tasks.put(merged);
+    tasks.delete(sources);
+    await tasks.flush();
   });
 }
 
@@ -98,17 +107,17 @@ export async function mergeTasks(db: TokenwiseDB, into: string, from: readonly s
  * conversation is removed, unless it is a manual task (the user's own, which may simply not have started).
  */
 export async function moveConversation(db: TokenwiseDB, conversationId: string, to?: string): Promise<string> {
-  return db.transaction('rw', db.tasks, db.conversationBundles, async () => {
+  return db.transaction('rw', db.taskBundles, db.conversationBundles, async () => {
     const conversations = new ConversationWriter(db);
     await conversations.load([conversationId]);
     const c = conversations.get(conversationId);
     if (!c) throw new TaskError(`no conversation ${conversationId}`);
-    const old = await db.tasks.get(c.taskId);
+    const tasks = await loadTasks(db, [c.taskId, to ?? autoTaskId(c.id)]);
+    const old = tasks.get(c.taskId);
     let target: Task;
-    if (to) target = await mustGet(db, to);
+    if (to) target = mustGet(tasks, to);
     else {
-      const id = autoTaskId(c.id);
-      target = (await db.tasks.get(id)) ?? {
+      target = tasks.get(autoTaskId(c.id)) ?? {
         ...newAutoTask(c),
         ...(c.title ? { title: c.title, titleSource: 'page' } : {}),
       };
@@ -117,21 +126,26 @@ export async function moveConversation(db: TokenwiseDB, conversationId: string, 
     await conversations.loadWhere('taskIds', [target.id, c.taskId], ofTasks);
     conversations.put({ ...c, taskId: target.id });
     await conversations.flush();
-    await db.tasks.put(rebuild(target, conversations.loadedWhere([target.id], ofTasks)));
-    if (old) {
-      const left = conversations.loadedWhere([old.id], ofTasks);
-      if (left.length === 0 && old.kind !== 'manual') await db.tasks.delete(old.id);
-      else await db.tasks.put(rebuild(old, left));
-    }
+    const moved = rebuild(target, conversations.loadedWhere([target.id], ofTasks));
+    // What becomes of the task it left: removed when emptied (a manual one stays), else its totals rebuilt.
+    const left = old ? conversations.loadedWhere([old.id], ofTasks) : [];
+    const removeOld = old !== undefined && left.length === 0 && old.kind !== 'manual';
+    const rest = old && !removeOld ? rebuild(old, left) : undefined;
+    await tasks.load([], [moved.day, ...(rest ? [rest.day] : [])]);
+    tasks.put(moved);
+    if (removeOld) tasks.delete([old.id]);
+    if (rest) tasks.put(rest);
+    await tasks.flush();
     return target.id;
   });
 }
 
 /** "I'm working on: …": ends any running manual task, then starts this one. */
 export async function startTask(db: TokenwiseDB, title: string, now = Date.now()): Promise<string> {
-  return db.transaction('rw', db.tasks, async () => {
+  return db.transaction('rw', db.taskBundles, async () => {
     const running = await activeManualTask(db);
-    if (running) await db.tasks.put({ ...running, endedAt: now });
+    const tasks = await loadTasks(db, running ? [running.id] : [], [dayOf(now)]);
+    if (running) tasks.put({ ...running, endedAt: now });
     const task: Task = {
       id: `m|${now.toString(36)}`,
       kind: 'manual',
@@ -144,22 +158,27 @@ export async function startTask(db: TokenwiseDB, title: string, now = Date.now()
       signals: {},
       ...emptyRollup(),
     };
-    await db.tasks.put(task);
+    await tasks.load([task.id]);
+    tasks.put(task);
+    await tasks.flush();
     return task.id;
   });
 }
 
 export async function endTask(db: TokenwiseDB, now = Date.now()): Promise<void> {
-  await db.transaction('rw', db.tasks, async () => {
+  await db.transaction('rw', db.taskBundles, async () => {
     const running = await activeManualTask(db);
-    if (running) await db.tasks.put({ ...running, endedAt: now });
+    if (!running) return;
+    const tasks = await loadTasks(db, [running.id]);
+    tasks.put({ ...running, endedAt: now });
+    await tasks.flush();
   });
 }
 
 /** The user copied text on a page whose conversation has turns: a hint for "done". */
 export async function recordCopy(db: TokenwiseDB, site: string, conv: string): Promise<boolean> {
   const id = `${site}|p:${conv}`;
-  return db.transaction('rw', db.tasks, db.conversationBundles, async () => {
+  return db.transaction('rw', db.taskBundles, db.conversationBundles, async () => {
     const conversations = new ConversationWriter(db);
     await conversations.load([id]);
     const c = conversations.get(id);
@@ -167,8 +186,10 @@ export async function recordCopy(db: TokenwiseDB, site: string, conv: string): P
     const copied = (c.signals.copied ?? 0) + 1;
     conversations.put({ ...c, signals: { ...c.signals, copied } });
     await conversations.flush();
-    const t = await db.tasks.get(c.taskId);
-    if (t) await db.tasks.put({ ...t, signals: { ...t.signals, copied: (t.signals.copied ?? 0) + 1 } });
+    const tasks = await loadTasks(db, [c.taskId]);
+    const t = tasks.get(c.taskId);
+    if (t) tasks.put({ ...t, signals: { ...t.signals, copied: (t.signals.copied ?? 0) + 1 } });
+    await tasks.flush();
     return true;
   });
 }
@@ -176,16 +197,20 @@ export async function recordCopy(db: TokenwiseDB, site: string, conv: string): P
 /** The tab these conversations were open in was closed. */
 export async function recordClosed(db: TokenwiseDB, conversationIds: readonly string[], now = Date.now()) {
   if (conversationIds.length === 0) return;
-  await db.transaction('rw', db.tasks, db.conversationBundles, async () => {
+  await db.transaction('rw', db.taskBundles, db.conversationBundles, async () => {
     const conversations = new ConversationWriter(db);
     await conversations.load(conversationIds);
-    for (const id of conversationIds) {
-      const c = conversations.get(id);
-      if (!c) continue;
+    const closed = conversationIds.flatMap((id) => conversations.get(id) ?? []);
+    const tasks = await loadTasks(
+      db,
+      closed.map((c) => c.taskId),
+    );
+    for (const c of closed) {
       conversations.put({ ...c, signals: { ...c.signals, closedAt: now } });
-      const t = await db.tasks.get(c.taskId);
-      if (t) await db.tasks.put({ ...t, signals: { ...t.signals, closedAt: now } });
+      const t = tasks.get(c.taskId);
+      if (t) tasks.put({ ...t, signals: { ...t.signals, closedAt: now } });
     }
     await conversations.flush();
+    await tasks.flush();
   });
 }

@@ -4,13 +4,14 @@
  * bench). Only the background writes; these run inside useLiveQuery so changes made elsewhere show at once.
  */
 import type { TokenwiseDB } from '@/utils/db';
-import type { ReadPlan } from '@/utils/first-read';
+import { dailyInDays, type ReadPlan } from '@/utils/first-read';
 import { readPlanWithDexie } from '@/utils/read-plan-dexie';
 import type { Conversation, DailyTotal, Task, Turn } from '@/utils/records';
 import { addDays, startOfWeek, type DayRange } from '@/utils/task-metrics';
 import { turnsInDays, turnsOfConversations } from '@/utils/turn-store';
 import { conversationsOfTasks } from '@/utils/conversation-store';
 import { rangeOf, type RangeId } from './ranges';
+import { getTask, latestTasks, openManualTask, taskDaysRead, tasksInDays, tasksOfRecords } from '@/utils/task-store';
 
 /** This week and the eight before it: enough past weeks for a usual week to mean something. */
 export const TREND_WEEKS = 9;
@@ -39,8 +40,8 @@ export async function loadOverview(db: TokenwiseDB, id: RangeId, now = Date.now(
 export function overviewPlan(id: RangeId, now: number) {
   const range = rangeOf(id, now);
   return {
-    daily: { table: 'daily', index: 'day', from: range.from, to: range.to },
-    tasks: { table: 'tasks', index: 'day', from: range.from, to: range.to },
+    daily: dailyInDays(range.from, range.to),
+    tasks: taskDaysRead(range.from, range.to),
   } satisfies ReadPlan;
 }
 
@@ -49,7 +50,7 @@ export const overviewReadKey = (id: RangeId) => `dashboard:${id}`;
 
 /** Rows read by the overview's plan (early in the <head>, or through Dexie) as the first view. */
 export function overviewData(id: RangeId, rows: Record<string, unknown[]>, now: number): OverviewData {
-  return { range: rangeOf(id, now), now, daily: rows.daily as DailyTotal[], tasks: rows.tasks as Task[] };
+  return { range: rangeOf(id, now), now, daily: rows.daily as DailyTotal[], tasks: tasksOfRecords(rows.tasks!) };
 }
 
 /** The first day of the weeks the trend compares (this week and the ones before it). */
@@ -64,7 +65,8 @@ export async function loadEarlierTrendTasks(db: TokenwiseDB, range: DayRange): P
   const from = trendFrom(range.to);
   if (from >= range.from) return [];
   // An explicit transaction, like loadOverview: no deep copy of every row.
-  return db.transaction('r', db.tasks, () => db.tasks.where('day').between(from, range.from, true, false).toArray());
+  const dayBefore = addDays(range.from, -1);
+  return db.transaction('r', db.taskBundles, () => tasksInDays(db, from, dayBefore));
 }
 
 /**
@@ -78,11 +80,7 @@ export async function loadRangeTurns(db: TokenwiseDB, range: DayRange): Promise<
 
 /** The manual task new conversations join ("I'm working on: …"), if one is running. Manual tasks are few. */
 export async function loadRunningTask(db: TokenwiseDB): Promise<Task | null> {
-  const t = await db.tasks
-    .where('kind')
-    .equals('manual')
-    .filter((t) => t.endedAt === undefined)
-    .first();
+  const t = await openManualTask(db);
   return t ?? null; // null, not undefined: useLiveQuery's undefined means "still loading"
 }
 
@@ -103,13 +101,9 @@ export const MOVE_TARGETS = 20;
 
 export async function loadTaskDetail(db: TokenwiseDB, id: string): Promise<TaskDetailData> {
   const [task, conversations, recent] = await Promise.all([
-    db.tasks.get(id),
+    getTask(db, id),
     conversationsOfTasks(db, [id]),
-    db.tasks
-      .orderBy('lastAt')
-      .reverse()
-      .limit(MOVE_TARGETS + 1)
-      .toArray(),
+    latestTasks(db, MOVE_TARGETS + 1),
   ]);
   const turns = await turnsOfConversations(
     db,

@@ -33,6 +33,7 @@ import { LocalChip } from '@/components/LocalChip';
 import { PauseNotice } from '@/components/PauseNotice';
 import { DbStatus } from '@/components/DbStatus';
 import { useFirstRead } from '@/components/use-first-read';
+import { tasksInDays, tasksOfRecords } from '@/utils/task-store';
 
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
@@ -67,7 +68,7 @@ function popupData(rows: Record<string, unknown[]>, now: number, win: WindowKind
     now,
     win,
     daily: rows.daily as DailyTotal[],
-    tasks: rows.tasks as Task[],
+    tasks: tasksOfRecords(rows.tasks!),
     health: rows.health as SiteHealth[],
   };
 }
@@ -94,10 +95,7 @@ async function loadTrend(): Promise<number | null> {
   const now = Date.now();
   const today = dayOf(now);
   const from = addDays(startOfWeek(today), -7 * (TREND_WEEKS - 1));
-  const done = await getDb()
-    .tasks.where('[outcome+day]')
-    .between(['done', from], ['done', today], true, true)
-    .toArray();
+  const done = (await tasksInDays(getDb(), from, today)).filter((t) => t.outcome === 'done');
   return trendAgainstOwnPast(weeklyTokensPerDone(done, TREND_WEEKS, now));
 }
 

@@ -3,7 +3,8 @@
  * popup's own live query, so the two cannot drift apart.
  */
 import { dayOf, lastDays } from '@/utils/day';
-import type { ReadPlan } from '@/utils/first-read';
+import { dailyInDays, type ReadPlan } from '@/utils/first-read';
+import { taskDaysRead } from '@/utils/task-store';
 import { addDays, windowRange, type WindowKind } from '@/utils/task-metrics';
 
 /** The period the popup opens on. */
@@ -18,8 +19,8 @@ export function popupPlan(win: WindowKind, now: number) {
   const week = lastDays(7, now);
   const range = windowRange(win, now);
   return {
-    daily: { table: 'daily', index: 'day', from: addDays(today, -29), to: today },
-    tasks: { table: 'tasks', index: 'day', from: range.from < week[0]! ? range.from : week[0]!, to: today },
+    daily: dailyInDays(addDays(today, -29), today),
+    tasks: taskDaysRead(range.from < week[0]! ? range.from : week[0]!, today),
     health: { table: 'health' },
   } satisfies ReadPlan;
 }

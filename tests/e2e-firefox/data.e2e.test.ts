@@ -38,7 +38,7 @@ describe('Firefox: export → delete all → import', () => {
       open.onsuccess = () => { res([...open.result.objectStoreNames]); open.result.close(); };
       open.onerror = () => rej(open.error);
     })`);
-    expect(tables).toEqual(expect.arrayContaining(['turnBundles', 'daily', 'conversationBundles', 'tasks']));
+    expect(tables).toEqual(expect.arrayContaining(['turnBundles', 'daily', 'conversationBundles', 'taskBundles']));
     const history = async () =>
       Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await readTable(options, t)] as const)));
     const stored = async () => {

@@ -172,8 +172,8 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
 }
 
 /**
- * Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). `turns` and
- * `conversations` give rows, from their bundles (`turnBundles`, `conversationBundles`).
+ * Reads a table of the extension's IndexedDB from one of its pages (same origin as the background). `turns`,
+ * `conversations` and `tasks` give rows, from their bundles (`turnBundles`, `conversationBundles`, `taskBundles`).
  */
 export function readTable<T = unknown>(page: ExtensionPage, table: string): Promise<T[]> {
   return page.evaluate<T[]>(`new Promise((res, rej) => {

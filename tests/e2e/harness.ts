@@ -142,9 +142,9 @@ export interface StoredTurn {
 }
 
 /**
- * Reads a table of the extension's IndexedDB through an extension page (same origin as the worker). `turns` and
- * `conversations` give rows, wherever they are stored: in their bundles (`turnBundles` from schema v5 on,
- * `conversationBundles` from v7) or, in an older database, in the table of that name.
+ * Reads a table of the extension's IndexedDB through an extension page (same origin as the worker). `turns`,
+ * `conversations` and `tasks` give rows, wherever they are stored: in their bundles (`turnBundles` from schema v5
+ * on, `conversationBundles` from v7, `taskBundles` from v9) or, in an older database, in the table of that name.
  */
 export async function readTable<T = unknown>(page: Page, table: string): Promise<T[]> {
   return page.evaluate(

@@ -107,7 +107,7 @@ describe('privacy settings', () => {
     // Text storage is off by default: what was typed and what was replied is nowhere.
     const replies = await chat.locator('.message.assistant').allTextContents();
     const prompts = ['Before the pause', 'During the pause', 'After the pause', 'Confidential merger plan'];
-    const tables = ['turnBundles', 'daily', 'conversationBundles', 'tasks', 'texts', 'health'];
+    const tables = ['turnBundles', 'daily', 'conversationBundles', 'taskBundles', 'texts', 'health'];
     // The demo tool titles its page after the first message, and page titles are the one piece of page text
     // kept by default (a setting, tested above): leave the title fields out of the search.
     const withoutTitles = (v: unknown) => JSON.stringify(v, (k, x: unknown) => (k === 'title' ? undefined : x));

@@ -63,7 +63,7 @@ export async function seedWhenReady(page: Page, opts: SeedOptions): Promise<Seed
         new Promise<boolean>((r) => {
           const o = indexedDB.open('tokenwise');
           o.onsuccess = () => {
-            const ok = o.result.objectStoreNames.contains('tasks');
+            const ok = o.result.objectStoreNames.contains('taskBundles');
             o.result.close();
             r(ok);
           };
@@ -71,7 +71,7 @@ export async function seedWhenReady(page: Page, opts: SeedOptions): Promise<Seed
         }),
     ),
   );
-  if (!ready) throw new Error('the extension never created its database (no tasks table)');
+  if (!ready) throw new Error('the extension never created its database (no taskBundles table)');
   return seedHistory(page, opts);
 }
 
@@ -116,13 +116,14 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
         open.onsuccess = () => resolve(open.result);
       });
       try {
-        for (const store of ['turnBundles', 'daily', 'conversationBundles', 'tasks']) {
+        for (const store of ['turnBundles', 'daily', 'conversationBundles', 'taskBundles']) {
           if (!db.objectStoreNames.contains(store)) {
             throw new Error(`Dexie has not created its stores yet (version ${db.version})`);
           }
         }
         const now = new Date();
         const conversationsByDay = new Map<string, Record<string, unknown>[]>();
+        const tasksByDay = new Map<string, Record<string, unknown>[]>();
         let n = 0;
         let dailyRows = 0;
         let taskCount = 0;
@@ -139,7 +140,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           retryTokens: number;
         };
         for (let first = days - 1; first >= 0; first -= daysPerTx) {
-          const tx = db.transaction(['turnBundles', 'daily', 'tasks'], 'readwrite', {
+          const tx = db.transaction(['turnBundles', 'daily'], 'readwrite', {
             durability: 'relaxed',
           });
           const done = new Promise<void>((resolve, reject) => {
@@ -308,7 +309,6 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           const daily = tx.objectStore('daily');
           for (const t of totals.values()) daily.put(t);
           dailyRows += totals.size;
-          const tasks = tx.objectStore('tasks');
           for (const c of convs.values()) {
             const { day, k, taskNo, ...conversation } = c as Record<string, unknown> &
               Totals & { day: string; k: number; taskNo: number };
@@ -327,7 +327,8 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
                 : signals.runStatus === 'running' || open
                   ? undefined
                   : outcomes[(taskNo * 5 + k) % outcomes.length];
-            tasks.put({
+            // Tasks are stored a day of latest activity to a record (utils/task-store.ts), written at the end.
+            (tasksByDay.get(day) ?? tasksByDay.set(day, []).get(day)!).push({
               id: conversation.taskId,
               kind: conversation.kind,
               site: conversation.site,
@@ -356,7 +357,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           tx.commit();
           await done;
         }
-        const ctx = db.transaction(['conversationBundles'], 'readwrite', { durability: 'relaxed' });
+        const ctx = db.transaction(['conversationBundles', 'taskBundles'], 'readwrite', { durability: 'relaxed' });
         const written = new Promise<void>((resolve, reject) => {
           ctx.oncomplete = () => resolve();
           ctx.onerror = () => reject(ctx.error);
@@ -369,6 +370,13 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
           ctx
             .objectStore('conversationBundles')
             .put({ key: `${startDay}|0000`, ids: rows.map((r) => r.id), taskIds, rows });
+        }
+        for (const [day, rows] of tasksByDay) {
+          // makeBundleOf's shape for tasks: rows by id, ids indexed, no manual task running (≤ 500 a day here).
+          rows.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0));
+          ctx
+            .objectStore('taskBundles')
+            .put({ key: `${day}|0000`, ids: rows.map((r) => r.id), openManualIds: [], rows });
         }
         ctx.commit();
         await written;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, declareVersions, TokenwiseDB } from '@/utils/db';
 import { ROW_SCHEMAS } from '@/utils/export-format';
 import { dayOf } from '@/utils/day';
-import { ConversationBundle, TurnBundle } from '@/utils/records';
+import { ConversationBundle, TaskBundle, TurnBundle } from '@/utils/records';
 
 interface Fixture {
   version: number;
@@ -32,6 +32,8 @@ const STORES: Record<number, string[]> = {
   6: ['conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
   7: ['conversationBundles', 'conversations', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
   8: ['conversationBundles', 'daily', 'health', 'tasks', 'texts', 'turnBundles'],
+  9: ['conversationBundles', 'daily', 'health', 'taskBundles', 'tasks', 'texts', 'turnBundles'],
+  10: ['conversationBundles', 'daily', 'health', 'taskBundles', 'texts', 'turnBundles'],
 };
 
 /** A fixture's conversations, wherever its version kept them (rows, or from v7 on bundles). */
@@ -40,6 +42,12 @@ const conversationsOf = (tables: Fixture['tables']) =>
     ...((tables.conversations ?? []) as Conversation[]),
     ...((tables.conversationBundles ?? []) as ConversationBundle[]).flatMap((b) => b.rows),
   ] as Conversation[];
+
+/** A fixture's tasks, wherever its version kept them (rows, or from v9 on bundles; v9 has both, the same). */
+const tasksOf = (tables: Fixture['tables']) =>
+  (tables.taskBundles
+    ? (tables.taskBundles as TaskBundle[]).flatMap((b) => b.rows)
+    : ((tables.tasks ?? []) as Task[])) as Task[];
 
 /** A fixture's turns, wherever its version kept them (rows, or from v5 on bundles). */
 const turnsOf = (f: Fixture) => [
@@ -147,9 +155,16 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
     }
     const conversationsAfter = conversationsOf(after.rows as Fixture['tables']);
     if (k >= 3) expect(byId(conversationsAfter)).toEqual(byId(conversationsOf(old)));
-    for (const table of ['tasks', 'texts'] as const) {
-      if (old[table]) expect(byId(after.rows[table] as Array<{ id: string }>)).toEqual(byId(old[table]));
+    // Tasks are in bundles too (v9): each holds the tasks last active on its (local) day.
+    expect(after.rows.tasks).toBeUndefined();
+    for (const b of after.rows.taskBundles as TaskBundle[]) {
+      for (const t of b.rows) expect(`${t.day}|0000`).toBe(b.key);
+      expect(b.ids).toEqual(b.rows.map((t) => t.id));
+      expect(b.openManualIds).toEqual(b.rows.filter((t) => t.kind === 'manual' && !t.endedAt).map((t) => t.id));
     }
+    const tasksAfter = tasksOf(after.rows as Fixture['tables']);
+    if (k >= 3) expect(byId(tasksAfter)).toEqual(byId(tasksOf(old)));
+    if (old.texts) expect(byId(after.rows.texts as Array<{ id: string }>)).toEqual(byId(old.texts));
     if (!old.texts) expect(after.rows.texts).toEqual([]);
 
     // Every row is valid under today's schemas (the same ones import validates with).
@@ -160,7 +175,9 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
             ? TurnBundle
             : table === 'conversationBundles'
               ? ConversationBundle
-              : ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS];
+              : table === 'taskBundles'
+                ? TaskBundle
+                : ROW_SCHEMAS[table as keyof typeof ROW_SCHEMAS];
         const r = schema.safeParse(row);
         expect(r.success, `${table} ${JSON.stringify(row)}`).toBe(true);
       }
@@ -172,7 +189,7 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
       const groups = new Map<string, Turn[]>();
       for (const t of turns) groups.set(t.conversationId!, [...(groups.get(t.conversationId!) ?? []), t]);
       const conversations = conversationsAfter;
-      const tasks = after.rows.tasks as Task[];
+      const tasks = tasksAfter;
       expect(conversations.map((c) => c.id).sort()).toEqual([...groups.keys()].sort());
       expect(tasks.map((t) => t.id).sort()).toEqual([...groups.keys()].map((id) => `t|${id}`).sort());
       for (const [id, group] of groups) {
@@ -209,7 +226,7 @@ describe('TokenwiseDB opens every earlier version (reliability test 13)', () => 
       }
     } else {
       expect(conversationsAfter).toHaveLength(conversationsOf(old).length);
-      expect(after.rows.tasks).toHaveLength(old.tasks!.length);
+      expect(tasksAfter).toHaveLength(tasksOf(old).length);
     }
 
     // The exact result, reviewed once and kept (tests/fixtures/db/after/): any change to an upgrade shows here.

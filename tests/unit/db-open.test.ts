@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT_VERSION, declareVersions, readForRescue, TokenwiseDB } from '@/utils/db';
 import { createOpenStateStore, trackOpen, type DbOpenState } from '@/utils/db-status';
 import { countTurns } from '@/utils/turn-store';
+import { countTasks, getTask } from '@/utils/task-store';
 
 interface Fixture {
   version: number;
@@ -84,8 +85,8 @@ describe('a failed upgrade (reliability test 14)', () => {
     const fixed = new TokenwiseDB(name);
     await fixed.open();
     expect(await countTurns(fixed)).toBe(fx.tables.turns!.length);
-    expect(await fixed.tasks.count()).toBeGreaterThan(0);
-    expect(await fixed.tasks.get('half-done')).toBeUndefined();
+    expect(await countTasks(fixed)).toBeGreaterThan(0);
+    expect(await getTask(fixed, 'half-done')).toBeUndefined();
     fixed.close();
   });
 
@@ -120,7 +121,7 @@ describe('a blocked upgrade (reliability test 17)', () => {
     expect(seen).toEqual(['blocked', 'ready']);
     expect(db.verno).toBe(CURRENT_VERSION);
     expect(await countTurns(db)).toBe(fx.tables.turns!.length);
-    expect(await db.tasks.count()).toBe(fx.tables.tasks!.length);
+    expect(await countTasks(db)).toBe(fx.tables.tasks!.length);
     db.close();
     const raw = await rawOpen(name);
     expect(raw.version).toBe(CURRENT_VERSION * 10);

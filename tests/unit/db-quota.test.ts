@@ -11,6 +11,7 @@ import { readOutbox } from '@/utils/outbox';
 import { siteFact } from './helpers';
 import { countTurns } from '@/utils/turn-store';
 import { countConversations } from '@/utils/conversation-store';
+import { countTasks } from '@/utils/task-store';
 
 beforeEach(async () => {
   await Promise.all(getDb().tables.map((t) => t.clear()));
@@ -24,7 +25,7 @@ async function counts() {
     turns: await countTurns(db),
     daily: await db.daily.count(),
     conversations: await countConversations(db),
-    tasks: await db.tasks.count(),
+    tasks: await countTasks(db),
     health: await db.health.count(),
   };
 }
@@ -35,7 +36,7 @@ describe('drainOutbox when storage is full (reliability test 16)', () => {
     const facts = [siteFact({ key: 'openai-chat:q1' }), siteFact({ key: 'openai-chat:q2', inputTokens: 99 })];
     await fakeBrowser.storage.local.set(Object.fromEntries(facts.map((f) => [outboxKey(f), f])));
     // The last write of the transaction fails, after turns, rollups and conversations were already put.
-    const spy = vi.spyOn(getDb().tasks, 'bulkPut').mockRejectedValueOnce(quotaError());
+    const spy = vi.spyOn(getDb().table('taskBundles'), 'bulkPut').mockRejectedValueOnce(quotaError());
 
     await expect(drainOutbox()).rejects.toThrow();
     expect(spy).toHaveBeenCalledTimes(1);

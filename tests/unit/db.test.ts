@@ -4,6 +4,7 @@ import { TokenwiseDB } from '@/utils/db';
 import { SITE } from './helpers';
 import { countTurns, getTurn, turnsInDays } from '@/utils/turn-store';
 import { countConversations } from '@/utils/conversation-store';
+import { allTasks } from '@/utils/task-store';
 
 const turn = (id: string, runId?: string) => ({
   id,
@@ -55,7 +56,7 @@ describe('TokenwiseDB upgrades', () => {
 
     const db = new TokenwiseDB(name);
     expect(await countTurns(db)).toBe(3);
-    const tasks = await db.tasks.orderBy('id').toArray();
+    const tasks = await allTasks(db).then((ts) => ts.sort((a, b) => a.id.localeCompare(b.id)));
     expect(tasks.map((t) => [t.id, t.kind, t.turns, t.inputTokens + t.outputTokens, t.unpricedTokens])).toEqual([
       [`t|${SITE}|d:2026-11-25`, 'chat', 2, 6, 6],
       [`t|${SITE}|run:job_1`, 'agent', 1, 3, 3],

@@ -10,6 +10,7 @@ import type { RangeId } from '@/entrypoints/dashboard/ranges';
 import { addDays } from '@/utils/task-metrics';
 import type { SiteHealth } from '@/utils/records';
 import { daily, NOW, SITE_B, task } from './dashboard/fixtures';
+import { putTasks, tasksInDays, tasksOfRecords } from '@/utils/task-store';
 
 let n = 0;
 const uniqueName = () => `first-read-${Date.now()}-${n++}`;
@@ -27,7 +28,7 @@ describe('readPlan over a database the extension created', () => {
     db = new TokenwiseDB(name);
     // 60 days of one task and two daily rows each, ending today; one health row.
     const days = Array.from({ length: 60 }, (_, i) => addDays(TODAY, -59 + i));
-    await db.tasks.bulkPut(days.map((day) => task({ id: `t|${day}`, day })));
+    await putTasks(db, days.map((day) => task({ id: `t|${day}`, day })));
     await db.daily.bulkPut(days.flatMap((day) => [daily(day, 'exact', 10), daily(day, 'estimated', 5, SITE_B)]));
     const health: SiteHealth = { site: SITE_B, unrecognised: 2, rejected: 0 };
     await db.health.put(health);
@@ -38,12 +39,12 @@ describe('readPlan over a database the extension created', () => {
     const plan = popupPlan('week', NOW);
     const rows = await readPlan(plan, indexedDB, name);
     expect(rows).toBeDefined();
-    expect(rows!.daily).toEqual(await db.daily.where('day').between(plan.daily.from, TODAY, true, true).toArray());
-    expect(rows!.tasks).toEqual(await db.tasks.where('day').between(plan.tasks.from, TODAY, true, true).toArray());
+    expect(rows!.daily).toEqual(await db.daily.where('day').between(addDays(TODAY, -29), TODAY, true, true).toArray());
+    expect(tasksOfRecords(rows!.tasks)).toEqual(await tasksInDays(db, addDays(TODAY, -6), TODAY));
     expect(rows!.health).toEqual(await db.health.toArray());
     // The popup's chart needs 30 days of rollups and at least 7 days of tasks, whatever the period.
     expect(rows!.daily).toHaveLength(60);
-    expect(rows!.tasks).toHaveLength(7);
+    expect(tasksOfRecords(rows!.tasks)).toHaveLength(7);
   });
 
   it.each<RangeId>(['today', 'week', '30d', '90d', 'all'])(
@@ -94,7 +95,7 @@ describe('readPlan where there is nothing to read', () => {
     const db = new TokenwiseDB(name);
     await db.open();
     expect(db.verno).toBe(CURRENT_VERSION);
-    expect(db.tables.map((t) => t.name)).toContain('tasks');
+    expect(db.tables.map((t) => t.name)).toContain('taskBundles');
     db.close();
   });
 
@@ -116,7 +117,7 @@ describe('readPlan where there is nothing to read', () => {
     const db = new TokenwiseDB(name);
     await db.open();
     db.close();
-    const plan: ReadPlan = { x: { table: 'tasks', index: 'no-such-index', from: 'a', to: 'b' } };
+    const plan: ReadPlan = { x: { table: 'taskBundles', index: 'no-such-index', from: 'a', to: 'b' } };
     expect(await readPlan(plan, indexedDB, name)).toBeUndefined();
   });
 

@@ -11,6 +11,7 @@ import { exportAll } from '@/utils/export';
 import { checksum, seedSample } from '../fixtures/export/history';
 import { freshDb } from './helpers';
 import { countTurns } from '@/utils/turn-store';
+import { countTasks } from '@/utils/task-store';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -75,7 +76,7 @@ describe('DataTransfer: import', () => {
     expect($('import-valid-only')).toBeNull();
     await click('import-confirm');
     expect(await countTurns(db)).toBe(6);
-    expect(await db.tasks.count()).toBe(3);
+    expect(await countTasks(db)).toBe(3);
     expect($('import-result')?.textContent).toBe('Imported 19 new or updated records, and the settings from the file.');
     expect($('import-preview')).toBeNull();
   });
@@ -93,7 +94,7 @@ describe('DataTransfer: import', () => {
     expect(await checksum(db)).toBe(before);
     expect($('import-valid-only')?.textContent).toBe('Import the 18 valid records only');
     await click('import-valid-only');
-    expect(await db.tasks.count()).toBe(2);
+    expect(await countTasks(db)).toBe(2);
     expect(await countTurns(db)).toBe(6);
   });
 
@@ -116,7 +117,7 @@ describe('DataTransfer: delete all history', () => {
     expect(await countTurns(db)).toBe(6);
     await click('wipe-confirm');
     expect(await countTurns(db)).toBe(0);
-    expect(await db.tasks.count()).toBe(0);
+    expect(await countTasks(db)).toBe(0);
     expect($('wipe-result')?.textContent).toContain('All history was deleted');
   });
 

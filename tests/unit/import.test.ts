@@ -20,6 +20,7 @@ import {
 } from '../fixtures/export/history';
 import { freshDb } from './helpers';
 import { allTurns, countTurns, getTurn } from '@/utils/turn-store';
+import { getTask, putTasks } from '@/utils/task-store';
 
 const FIXTURES = new URL('../fixtures/export/', import.meta.url);
 const sent: unknown[] = [];
@@ -104,11 +105,11 @@ describe('checkImport + applyImport', () => {
 
   it('counts a changed record as updated, and the file wins', async () => {
     const { text, db } = await exportedText();
-    await db.tasks.update('t|orphan', { outcome: 'done', note: 'changed here' });
+    await putTasks(db, [{ ...(await getTask(db, 't|orphan'))!, outcome: 'done', note: 'changed here' }]);
     const p = await preview(text, db);
     expect(p.counts.tasks).toEqual({ new: 0, updated: 1, identical: 2, invalid: 0 });
     await applyImport(p, db);
-    const task = await db.tasks.get('t|orphan');
+    const task = await getTask(db, 't|orphan');
     expect(task?.outcome).toBe('abandoned');
     expect(task?.note).toBeUndefined();
   });
@@ -116,9 +117,9 @@ describe('checkImport + applyImport', () => {
   it('leaves records that are only in the database alone (import adds and updates, never deletes)', async () => {
     const { text, db } = await exportedText();
     const extra = { ...sampleTables().tasks[2]!, id: 't|only-here' };
-    await db.tasks.put(extra);
+    await putTasks(db, [extra]);
     await applyImport(await preview(text, db), db);
-    expect(await db.tasks.get('t|only-here')).toEqual(extra);
+    expect(await getTask(db, 't|only-here')).toEqual(extra);
   });
 
   it('merges the tracked sites: union by origin, the file winning', async () => {
@@ -301,7 +302,7 @@ describe('21: a failure in the middle of writing leaves the database as it was',
     const before = await checksum(db);
     const p = await preview(text, db);
     let n = 0;
-    db.tasks.hook('creating', () => {
+    db.table('taskBundles').hook('creating', () => {
       if (++n === 3) throw new Error('disk full (simulated)');
     });
     const r = await applyImport(p, db, { chunkSize: 2 });
@@ -369,7 +370,7 @@ describe('22: every shipped export format imports', () => {
     expect(await applyImport(p, db)).toEqual({ ok: true, written: 19 });
     expect((await dumpState(db)).tables).toEqual((await dumpState(await seeded())).tables);
     expect(await getSettings()).toEqual(SAMPLE_PRIVACY);
-    const task = await db.tasks.get('m|1764081000000');
+    const task = await getTask(db, 'm|1764081000000');
     expect(task).toMatchObject({ kind: 'manual', title: 'Checkout release', endedAt: expect.any(Number) });
   });
 });

@@ -7,6 +7,7 @@ import { ingestFacts } from '@/entrypoints/background/ingest';
 import { freshDb, NOON, siteFact, SITE } from './helpers';
 import { countTurns, turnsOfConversations } from '@/utils/turn-store';
 import { allConversations, conversationsOfTasks } from '@/utils/conversation-store';
+import { getTask } from '@/utils/task-store';
 
 const DAY = 86_400_000;
 let db: TokenwiseDB;
@@ -34,7 +35,7 @@ beforeEach(async () => {
 
 const tokensOf = async (convKey: string) => {
   const conv = (await allConversations(db)).find((c) => c.id.endsWith(`p:${convKey}`));
-  return conv ? db.tasks.get(conv.taskId) : undefined;
+  return conv ? getTask(db, conv.taskId) : undefined;
 };
 
 describe('pruneHistory', () => {

@@ -13,6 +13,7 @@ import { weeklySummaryMarkdown } from '@/utils/weekly-summary';
 import { startOfWeek } from '@/utils/task-metrics';
 import { installFakePermissions } from './fakes';
 import { task } from './dashboard/fixtures';
+import { allTasks, putTasks } from '@/utils/task-store';
 
 vi.mock('@/components/UsageChart', () => ({ UsageChart: () => null }));
 vi.mock('@/entrypoints/dashboard/DailyChart', () => ({ DailyChart: () => null }));
@@ -55,7 +56,7 @@ beforeEach(async () => {
   const db = getDb();
   await Promise.all(db.tables.map((t) => t.clear()));
   const now = Date.now();
-  await db.tasks.bulkPut(
+  await putTasks(db, 
     CORPUS.map((title, i) =>
       task({
         id: `t|x${i}`,
@@ -82,13 +83,13 @@ const countTags = () => Object.fromEntries(ACTIVE.map((t) => [t, container.query
 /** The same page with harmless titles: the elements the page has of its own (icons, links). */
 async function baseline(node: React.ReactNode) {
   const db = getDb();
-  const saved = await db.tasks.toArray();
-  await db.tasks.bulkPut(saved.map((t, i) => ({ ...t, title: `Task number ${i}` })));
+  const saved = await allTasks(db);
+  await putTasks(db, saved.map((t, i) => ({ ...t, title: `Task number ${i}` })));
   await render(node);
   const counts = countTags();
   await act(async () => root.unmount());
   container.remove();
-  await db.tasks.bulkPut(saved);
+  await putTasks(db, saved);
   return counts;
 }
 
@@ -127,7 +128,7 @@ describe('hostile titles', () => {
   it('the weekly summary escapes them, so no Markdown viewer makes a link or an image of them', async () => {
     const now = Date.now();
     const md = weeklySummaryMarkdown({
-      tasks: await getDb().tasks.toArray(),
+      tasks: await allTasks(getDb()),
       daily: [],
       weekStart: startOfWeek(dayOf(now)),
       now,

@@ -19,6 +19,7 @@ import type { SiteFact, UsageFact } from '@/utils/messages';
 import { freshDb, NOON, SITE, fact } from '../helpers';
 import { allTurns, getTurn } from '@/utils/turn-store';
 import { allConversations } from '@/utils/conversation-store';
+import { allTasks, countTasks, getTask } from '@/utils/task-store';
 
 const chat = (key: string, conv: string, over: Partial<UsageFact> = {}, title?: string): SiteFact => ({
   site: SITE,
@@ -31,7 +32,7 @@ const chat = (key: string, conv: string, over: Partial<UsageFact> = {}, title?: 
 async function totalsMatchTurns(db: TokenwiseDB) {
   const turns = await allTurns(db);
   const convs = await allConversations(db);
-  const tasks = await db.tasks.toArray();
+  const tasks = await allTasks(db);
   const byConv = new Map<string, number>();
   for (const t of turns)
     byConv.set(t.conversationId!, (byConv.get(t.conversationId!) ?? 0) + t.inputTokens + t.outputTokens);
@@ -50,7 +51,7 @@ describe('conversations become tasks', () => {
     const db = freshDb();
     await ingestFacts(db, [chat('a', 'k1', {}, 'Plan a migration · Acme Assist')]);
     await ingestFacts(db, [chat('b', 'k1', { startedAt: NOON + 60_000 }), chat('c', 'k2')]);
-    const tasks = await db.tasks.orderBy('id').toArray();
+    const tasks = await allTasks(db).then((ts) => ts.sort((a, b) => a.id.localeCompare(b.id)));
     expect(tasks).toHaveLength(2);
     expect(tasks[0]).toMatchObject({
       id: `t|${SITE}|p:k1`,
@@ -84,7 +85,7 @@ describe('conversations become tasks', () => {
     });
     await ingestFacts(db, [run('job-7', 'running', 100)]);
     await ingestFacts(db, [run('job-7', 'completed', 400)]);
-    const [task] = await db.tasks.toArray();
+    const [task] = await allTasks(db);
     expect(task).toMatchObject({
       id: `t|${SITE}|run:job-7`,
       kind: 'agent',
@@ -101,7 +102,7 @@ describe('conversations become tasks', () => {
     await ingestFacts(db, [chat('a', 'k1', { source: 'estimated', inputTokens: 10, outputTokens: 10 })]);
     await ingestFacts(db, [chat('a', 'k1', { source: 'estimated', inputTokens: 10, outputTokens: 10 })]);
     await ingestFacts(db, [chat('a', 'k1', { source: 'exact', inputTokens: 12, outputTokens: 30 })]);
-    const [task] = await db.tasks.toArray();
+    const [task] = await allTasks(db);
     expect(task).toMatchObject({ turns: 1, inputTokens: 12, outputTokens: 30, exactTokens: 42 });
     await totalsMatchTurns(db);
   });
@@ -112,7 +113,7 @@ describe('conversations become tasks', () => {
     await ingestFacts(db, [chat('b', 'k1', { inputTokens: 1500 })]); // the reply and a new prompt were added
     await ingestFacts(db, [chat('c', 'k1', { inputTokens: 1505 })]); // regenerate: the same context again
     await ingestFacts(db, [chat('c', 'k1', { inputTokens: 1505 })]); // replayed: still one retry
-    expect(await db.tasks.get(`t|${SITE}|p:k1`)).toMatchObject({ turns: 3, retryTurns: 1, retryTokens: 1535 });
+    expect(await getTask(db, `t|${SITE}|p:k1`)).toMatchObject({ turns: 3, retryTurns: 1, retryTokens: 1535 });
     expect((await getTurn(db, `${SITE}|openai-chat:c`))!.retry).toBe(true);
   });
 
@@ -122,7 +123,7 @@ describe('conversations become tasks', () => {
       chat('a', 'k1', { model: 'gpt-4o-mini', inputTokens: 1_000_000, outputTokens: 0 }),
       chat('b', 'k1', { model: 'our-own-llm', inputTokens: 5, outputTokens: 5 }),
     ]);
-    const [task] = await db.tasks.toArray();
+    const [task] = await allTasks(db);
     expect(task!.costUsd).toBeCloseTo(0.15, 6); // gpt-4o-mini: $0.15 per million input tokens
     expect(task!.unpricedTokens).toBe(10);
     const [day] = await db.daily.toArray();
@@ -137,12 +138,12 @@ describe('what the user does with tasks', () => {
     const id = `t|${SITE}|p:k1`;
     await setOutcome(db, id, 'done', 'shipped', 1_000);
     await setOutcome(db, id, 'done', undefined, 2_000);
-    expect(await db.tasks.get(id)).toMatchObject({ outcome: 'done', outcomeAt: 1_000, note: 'shipped' });
+    expect(await getTask(db, id)).toMatchObject({ outcome: 'done', outcomeAt: 1_000, note: 'shipped' });
     await setOutcome(db, id, 'partial', '', 3_000);
-    expect(await db.tasks.get(id)).toMatchObject({ outcome: 'partial', outcomeAt: 3_000 });
-    expect((await db.tasks.get(id))!.note).toBeUndefined();
+    expect(await getTask(db, id)).toMatchObject({ outcome: 'partial', outcomeAt: 3_000 });
+    expect((await getTask(db, id))!.note).toBeUndefined();
     await setOutcome(db, id, null, undefined);
-    expect((await db.tasks.get(id))!.outcome).toBeUndefined();
+    expect((await getTask(db, id))!.outcome).toBeUndefined();
   });
 
   it('a title the user gave is kept when the page shows another', async () => {
@@ -150,25 +151,25 @@ describe('what the user does with tasks', () => {
     await ingestFacts(db, [chat('a', 'k1', {}, 'New chat')]);
     await renameTask(db, `t|${SITE}|p:k1`, '  Q3 budget  ');
     await ingestFacts(db, [chat('b', 'k1', {}, 'Budget numbers')]);
-    expect(await db.tasks.get(`t|${SITE}|p:k1`)).toMatchObject({ title: 'Q3 budget', titleSource: 'user' });
+    expect(await getTask(db, `t|${SITE}|p:k1`)).toMatchObject({ title: 'Q3 budget', titleSource: 'user' });
   });
 
   it('merging two conversations leaves the totals unchanged and one task fewer; merging again changes nothing', async () => {
     const db = freshDb();
     await ingestFacts(db, [chat('a', 'k1'), chat('b', 'k2', { inputTokens: 100 }), chat('c', 'k3')]);
-    const before = await db.tasks.toArray();
+    const before = await allTasks(db);
     const sum = (ts: typeof before) => ts.reduce((n, t) => n + t.inputTokens + t.outputTokens, 0);
     await mergeTasks(db, `t|${SITE}|p:k1`, [`t|${SITE}|p:k2`]);
-    const after = await db.tasks.toArray();
+    const after = await allTasks(db);
     expect(after).toHaveLength(before.length - 1);
     expect(sum(after)).toBe(sum(before));
-    expect(await db.tasks.get(`t|${SITE}|p:k1`)).toMatchObject({ conversations: 2, turns: 2, inputTokens: 112 });
+    expect(await getTask(db, `t|${SITE}|p:k1`)).toMatchObject({ conversations: 2, turns: 2, inputTokens: 112 });
     await expect(mergeTasks(db, `t|${SITE}|p:k1`, [`t|${SITE}|p:k2`])).rejects.toThrow(/no task/);
-    expect(await db.tasks.count()).toBe(after.length);
+    expect(await countTasks(db)).toBe(after.length);
     await totalsMatchTurns(db);
     // a later turn of the merged conversation still lands in the merged task
     await ingestFacts(db, [chat('d', 'k2', { startedAt: NOON + 1 })]);
-    expect(await db.tasks.get(`t|${SITE}|p:k1`)).toMatchObject({ turns: 3 });
+    expect(await getTask(db, `t|${SITE}|p:k1`)).toMatchObject({ turns: 3 });
     await totalsMatchTurns(db);
   });
 
@@ -178,10 +179,10 @@ describe('what the user does with tasks', () => {
     await mergeTasks(db, `t|${SITE}|p:k1`, [`t|${SITE}|p:k2`]);
     const own = await moveConversation(db, `${SITE}|p:k2`);
     expect(own).toBe(`t|${SITE}|p:k2`);
-    expect(await db.tasks.count()).toBe(2);
+    expect(await countTasks(db)).toBe(2);
     await totalsMatchTurns(db);
     await moveConversation(db, `${SITE}|p:k2`, `t|${SITE}|p:k1`);
-    expect(await db.tasks.count()).toBe(1);
+    expect(await countTasks(db)).toBe(1);
     await totalsMatchTurns(db);
   });
 
@@ -193,7 +194,7 @@ describe('what the user does with tasks', () => {
     await ingestFacts(db, [chat('d', 'k0')]); // an older conversation stays where it was
     await endTask(db, NOON + 1);
     await ingestFacts(db, [chat('e', 'k3')]);
-    const manual = await db.tasks.get(id);
+    const manual = await getTask(db, id);
     expect(manual).toMatchObject({
       kind: 'manual',
       title: 'Write the design doc',
@@ -201,8 +202,8 @@ describe('what the user does with tasks', () => {
       turns: 2,
       endedAt: NOON + 1,
     });
-    expect(await db.tasks.get(`t|${SITE}|p:k3`)).toBeDefined();
-    expect(await db.tasks.get(`t|${SITE}|p:k0`)).toMatchObject({ turns: 2 });
+    expect(await getTask(db, `t|${SITE}|p:k3`)).toBeDefined();
+    expect(await getTask(db, `t|${SITE}|p:k0`)).toMatchObject({ turns: 2 });
     await totalsMatchTurns(db);
   });
 
@@ -212,6 +213,6 @@ describe('what the user does with tasks', () => {
     expect(await recordCopy(db, SITE, 'k1')).toBe(true);
     expect(await recordCopy(db, SITE, 'nothing-here')).toBe(false);
     await recordClosed(db, [`${SITE}|p:k1`], 5_000);
-    expect((await db.tasks.get(`t|${SITE}|p:k1`))!.signals).toEqual({ copied: 1, closedAt: 5_000 });
+    expect((await getTask(db, `t|${SITE}|p:k1`))!.signals).toEqual({ copied: 1, closedAt: 5_000 });
   });
 });

@@ -15,6 +15,7 @@ import type { TokenwiseDB } from '@/utils/db';
 import { freshDb, NOON, siteFact } from '../helpers';
 import { allTurns, countTurns, getTurn } from '@/utils/turn-store';
 import { allConversations } from '@/utils/conversation-store';
+import { allTasks } from '@/utils/task-store';
 
 const SITE = 'https://chatgpt.com';
 const KEY = 'chatgpt-web:c-1:a-1';
@@ -41,7 +42,7 @@ async function rollupsMatchTurns(db: TokenwiseDB) {
     expect([d.inputTokens, d.outputTokens], d.id).toEqual(sum((t) => `${t.day}|${t.site}|${t.source}` === d.id));
   for (const c of await allConversations(db))
     expect([c.inputTokens, c.outputTokens], c.id).toEqual(sum((t) => t.conversationId === c.id));
-  for (const k of await db.tasks.toArray()) {
+  for (const k of await allTasks(db)) {
     const convs = new Set((await allConversations(db)).filter((c) => c.taskId === k.id).map((c) => c.id));
     expect([k.inputTokens, k.outputTokens], k.id).toEqual(sum((t) => convs.has(t.conversationId!)));
   }

@@ -14,6 +14,7 @@ import { freshDb } from '../helpers';
 import { daily, HOUR, task, turn } from './fixtures';
 import { putTurns } from '@/utils/turn-store';
 import { putConversations } from '@/utils/conversation-store';
+import { getTask, putTasks } from '@/utils/task-store';
 
 // Canvases are not what this test is about (happy-dom has no 2D context); the charts' data is tested in
 // day-series, breakdowns and turn-series.
@@ -80,7 +81,7 @@ async function type(input: HTMLInputElement, value: string) {
 
 beforeEach(async () => {
   db = freshDb();
-  await db.tasks.bulkPut(TASKS);
+  await putTasks(db, TASKS);
   await db.daily.bulkPut([daily(today, 'exact', 15_000, undefined, 0.42), daily(today, 'estimated', 3000)]);
   sent = [];
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (msg: unknown) => {
@@ -157,7 +158,7 @@ describe('task table', () => {
   });
 
   it('draws the first 50 rows, and more on request, saying how many are left', async () => {
-    await db.tasks.bulkPut(
+    await putTasks(db, 
       Array.from({ length: 300 }, (_, i) => seeded({ id: `t|many${i}`, title: `Task ${i}`, hoursAgo: 5 + i / 10 })),
     );
     await render();
@@ -199,8 +200,8 @@ describe('live updates', () => {
   it('shows a task, an outcome and tokens the background stores after the first view', async () => {
     await render();
     await act(async () => {
-      await db.tasks.put(seeded({ id: 't|new', title: 'Brand new task', tokens: 700, hoursAgo: 0.1 }));
-      await db.tasks.update('t|report', { outcome: 'done', outcomeAt: now });
+      await putTasks(db, [seeded({ id: 't|new', title: 'Brand new task', tokens: 700, hoursAgo: 0.1 })]);
+      await putTasks(db, [{ ...(await getTask(db, 't|report'))!, outcome: 'done', outcomeAt: now }]);
       await db.daily.put(daily(today, 'exact', 16_000, undefined, 0.42));
     });
     await flush();

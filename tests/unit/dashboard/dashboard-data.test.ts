@@ -16,6 +16,7 @@ import { freshDb } from '../helpers';
 import { daily, HOUR, NOW, task, turn } from './fixtures';
 import { putTurns } from '@/utils/turn-store';
 import { putConversations } from '@/utils/conversation-store';
+import { putTasks } from '@/utils/task-store';
 
 let db: TokenwiseDB;
 beforeEach(() => {
@@ -30,7 +31,7 @@ describe('loadOverview and loadEarlierTrendTasks', () => {
   beforeEach(async () => {
     // One task a day for 120 days up to today, and a daily row for each.
     const all = days(addDays(TODAY, -119), 120);
-    await db.tasks.bulkPut(all.map((day) => task({ id: `t|${day}`, day, outcome: 'done' })));
+    await putTasks(db, all.map((day) => task({ id: `t|${day}`, day, outcome: 'done' })));
     await db.daily.bulkPut(all.map((day) => daily(day, 'exact', 10)));
   });
 
@@ -66,12 +67,12 @@ describe('loadOverview and loadEarlierTrendTasks', () => {
 describe('loadRunningTask', () => {
   it('is the manual task not yet ended, or null', async () => {
     expect(await loadRunningTask(db)).toBeNull();
-    await db.tasks.bulkPut([
+    await putTasks(db, [
       task({ id: 'm|old', kind: 'manual', endedAt: NOW - HOUR }),
       task({ id: 't|chat', kind: 'chat' }),
     ]);
     expect(await loadRunningTask(db)).toBeNull();
-    await db.tasks.put(task({ id: 'm|now', kind: 'manual', title: 'Quarterly report' }));
+    await putTasks(db, [task({ id: 'm|now', kind: 'manual', title: 'Quarterly report' })]);
     expect((await loadRunningTask(db))?.id).toBe('m|now');
   });
 });
@@ -89,7 +90,7 @@ describe('loadTaskDetail', () => {
   });
 
   it('gathers the task’s conversations and their turns in time order; other tasks are move targets', async () => {
-    await db.tasks.bulkPut([
+    await putTasks(db, [
       task({ id: 't|a', lastAt: NOW - HOUR }),
       task({ id: 't|b', lastAt: NOW }),
       task({ id: 't|c', lastAt: NOW - 2 * HOUR }),
