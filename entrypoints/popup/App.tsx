@@ -1,25 +1,12 @@
-import { useLiveQuery } from 'dexie-react-hooks';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { browser } from '#imports';
-import { getDb } from '@/utils/db';
-import { dayOf, lastDays } from '@/utils/day';
+import { lastDays } from '@/utils/day';
 import { takeFirstRead } from '@/utils/first-read';
-import { readPlanWithDexie } from '@/utils/read-plan-dexie';
-import { turnsInDays } from '@/utils/turn-store';
-import { FIRST_WINDOW, popupPlan, popupReadKey } from './read-plan';
-import { healthOf, summariseRuns, summariseUsage, type RunSummary } from '@/utils/metrics';
-import {
-  addDays,
-  completedPerDay,
-  needsOutcome,
-  startOfWeek,
-  summariseOutcomes,
-  trendAgainstOwnPast,
-  weeklyTokensPerDone,
-  windowRange,
-  type WindowKind,
-} from '@/utils/task-metrics';
-import type { DailyTotal, Outcome, SiteHealth, Task } from '@/utils/records';
+import { FIRST_WINDOW, popupData, popupReadKey } from './read-plan';
+import type { LiveResults } from './LiveData';
+import { healthOf, summariseUsage } from '@/utils/metrics';
+import { completedPerDay, needsOutcome, summariseOutcomes, windowRange, type WindowKind } from '@/utils/task-metrics';
+import type { Outcome } from '@/utils/records';
 import { siteLabel } from '@/utils/sites';
 import { formatTokens } from '@/utils/format';
 import { asOf as pricesAsOf } from '@/utils/prices.json';
@@ -33,7 +20,6 @@ import { LocalChip } from '@/components/LocalChip';
 import { PauseNotice } from '@/components/PauseNotice';
 import { DbStatus } from '@/components/DbStatus';
 import { useFirstRead } from '@/components/use-first-read';
-import { tasksInDays, tasksOfRecords } from '@/utils/task-store';
 
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
@@ -42,62 +28,20 @@ const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ d
 const CurrentSite = lazy(() => import('@/components/CurrentSite').then((m) => ({ default: m.CurrentSite })));
 const HealthNotice = lazy(() => import('@/components/HealthNotice').then((m) => ({ default: m.HealthNotice })));
 const SiteQuotas = lazy(() => import('@/components/SiteQuotas').then((m) => ({ default: m.SiteQuotas })));
+// Dexie and the live queries: the first frame comes from the <head> script's read, so they load after it.
+const LiveData = lazy(() => import('./LiveData').then((m) => ({ default: m.LiveData })));
 
 const WINDOWS: { id: WindowKind; label: string }[] = [
   { id: 'today', label: 'Today' },
   { id: 'week', label: 'This week' },
   { id: '30d', label: '30 days' },
 ];
-/** Weeks of the person's own past that "tokens per completed task" is compared with. */
-const TREND_WEEKS = 8;
 /** Tasks listed for marking in the popup; the rest are in the dashboard. */
 const QUEUE_SHOWN = 3;
-
-interface PopupData {
-  now: number;
-  win: WindowKind;
-  daily: DailyTotal[];
-  tasks: Task[];
-  health: SiteHealth[];
-}
-
-/** Rows read by the popup's plan (early in the <head>, or through Dexie) as the popup's data. */
-function popupData(rows: Record<string, unknown[]>, now: number, win: WindowKind): PopupData {
-  // Rows of this extension's own database, as Dexie returns them.
-  return {
-    now,
-    win,
-    daily: rows.daily as DailyTotal[],
-    tasks: tasksOfRecords(rows.tasks!),
-    health: rows.health as SiteHealth[],
-  };
-}
-
-/** The popup's first view through Dexie, as a live query: the same plan as the head script's early read. */
-async function loadPopupData(win: WindowKind): Promise<PopupData> {
-  const now = Date.now();
-  return popupData(await readPlanWithDexie(getDb(), popupPlan(win, now)), now, win);
-}
 
 /** What the popup's <head> script read before this bundle ran (utils/first-read.ts), if anything. */
 const firstRead = takeFirstRead(popupReadKey(FIRST_WINDOW));
 const fromFirstRead = (rows: Record<string, unknown[]>, now: number) => popupData(rows, now, FIRST_WINDOW);
-
-/** This week's agent runs with their tool calls: read after the first render. */
-async function loadRuns(): Promise<RunSummary[]> {
-  const week = lastDays(7);
-  // A week of turns: summariseRuns keeps the agent runs' steps.
-  return summariseRuns(await turnsInDays(getDb(), week[0]!, week[6]!));
-}
-
-/** The person's own past weeks, for the trend: read after the first render, completed tasks only. */
-async function loadTrend(): Promise<number | null> {
-  const now = Date.now();
-  const today = dayOf(now);
-  const from = addDays(startOfWeek(today), -7 * (TREND_WEEKS - 1));
-  const done = (await tasksInDays(getDb(), from, today)).filter((t) => t.outcome === 'done');
-  return trendAgainstOwnPast(weeklyTokensPerDone(done, TREND_WEEKS, now));
-}
 
 function openDashboard(hash = '') {
   void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html${hash}` as '/popup.html') });
@@ -106,8 +50,9 @@ function openDashboard(hash = '') {
 export function App() {
   const [win, setWin] = useState<WindowKind>(FIRST_WINDOW);
   const first = useFirstRead(firstRead, fromFirstRead);
-  const live = useLiveQuery(() => (first.settled ? loadPopupData(win) : undefined), [win, first.settled]);
-  const data = live ?? (win === FIRST_WINDOW ? first.data : undefined);
+  const [live, setLive] = useState<LiveResults>({});
+  const onLive = useCallback((r: LiveResults) => setLive(r), []);
+  const data = live.data ?? (win === FIRST_WINDOW ? first.data : undefined);
   // Outcomes just marked here show at once; data read after the mark (the worker's write wakes the live
   // query) replaces them. If the worker could not store a mark, it is undone and the error shown.
   const [marked, setMarked] = useState<Record<string, { outcome: Outcome; at: number }>>({});
@@ -122,15 +67,23 @@ export function App() {
   // The trend and the week's agent runs wait until the figures are on screen: read together with them, they
   // compete for the same IndexedDB connection and main thread and delay the first render.
   const shown = data !== undefined;
-  const trend = useLiveQuery(() => (shown ? loadTrend() : undefined), [shown]);
-  const runs = useLiveQuery(() => (shown ? loadRuns() : undefined), [shown]);
+  const { trend, runs } = live;
   const sites = useSites();
   const palette = useThemePalette();
+  // Started once the head script's read has settled, so they do not compete with the first frame.
+  const liveQueries = first.settled && (
+    <Suspense fallback={null}>
+      <LiveData win={win} shown={shown} onChange={onLive} />
+    </Suspense>
+  );
   if (!data)
     return (
-      <main className="popup" aria-busy="true">
-        <DbStatus />
-      </main>
+      <>
+        {liveQueries}
+        <main className="popup" aria-busy="true">
+          <DbStatus />
+        </main>
+      </>
     );
   // While another period loads, the last one stays on screen (no flash of an empty popup).
   const { now, daily, health } = data;
@@ -150,87 +103,90 @@ export function App() {
   const problems = health.filter((h) => healthOf(h).kind === 'unrecognised' && !paused.has(h.site));
   const empty = daily.length === 0 && tasks.length === 0;
   return (
-    <main className="popup" data-ready="true">
-      <DbStatus />
-      <header className="popup-header">
-        <h1>Tokenwise</h1>
-        <LocalChip />
-      </header>
+    <>
+      {liveQueries}
+      <main className="popup" data-ready="true">
+        <DbStatus />
+        <header className="popup-header">
+          <h1>Tokenwise</h1>
+          <LocalChip />
+        </header>
 
-      <PauseNotice />
+        <PauseNotice />
 
-      <Suspense fallback={null}>{sites && <CurrentSite sites={sites} />}</Suspense>
+        <Suspense fallback={null}>{sites && <CurrentSite sites={sites} />}</Suspense>
 
-      {noAccess.map((s) => (
-        <div className="notice bad" role="status" key={s.origin} data-testid="no-access" data-site={s.origin}>
-          <strong>{s.name}: no access.</strong> Tokenwise can&apos;t see this site, so nothing is counted there.{' '}
-          <button type="button" className="small" onClick={() => void requestAccess(s.origin)}>
-            Grant access
-          </button>
-        </div>
-      ))}
-
-      <Suspense fallback={null}>
-        {problems.map((h) => (
-          <HealthNotice key={h.site} health={h} />
-        ))}
-      </Suspense>
-
-      {empty ? (
-        <EmptyState />
-      ) : (
-        <>
-          <div className="window-picker" role="group" aria-label="Period">
-            {WINDOWS.map((w) => (
-              <button
-                key={w.id}
-                type="button"
-                aria-pressed={win === w.id}
-                data-testid={`window-${w.id}`}
-                onClick={() => setWin(w.id)}
-              >
-                {w.label}
-              </button>
-            ))}
+        {noAccess.map((s) => (
+          <div className="notice bad" role="status" key={s.origin} data-testid="no-access" data-site={s.origin}>
+            <strong>{s.name}: no access.</strong> Tokenwise can&apos;t see this site, so nothing is counted there.{' '}
+            <button type="button" className="small" onClick={() => void requestAccess(s.origin)}>
+              Grant access
+            </button>
           </div>
+        ))}
 
-          <OutcomeFigures s={outcome} trend={data.win === 'today' ? undefined : trend} pricesAsOf={pricesAsOf} />
+        <Suspense fallback={null}>
+          {problems.map((h) => (
+            <HealthNotice key={h.site} health={h} />
+          ))}
+        </Suspense>
 
-          <OutcomeQueue
-            tasks={waiting.slice(0, QUEUE_SHOWN)}
-            total={waiting.length}
-            onMark={mark}
-            error={markError}
-            onOpen={(id) => openDashboard(`#task=${encodeURIComponent(id)}`)}
-          />
+        {empty ? (
+          <EmptyState />
+        ) : (
+          <>
+            <div className="window-picker" role="group" aria-label="Period">
+              {WINDOWS.map((w) => (
+                <button
+                  key={w.id}
+                  type="button"
+                  aria-pressed={win === w.id}
+                  data-testid={`window-${w.id}`}
+                  onClick={() => setWin(w.id)}
+                >
+                  {w.label}
+                </button>
+              ))}
+            </div>
 
-          <Suspense fallback={<div className="chart-placeholder" aria-hidden="true" />}>
-            <UsageChart series={usage.series} completed={completedPerDay(tasks, chartDays)} palette={palette} />
-          </Suspense>
+            <OutcomeFigures s={outcome} trend={data.win === 'today' ? undefined : trend} pricesAsOf={pricesAsOf} />
 
-          {runs && <AgentRuns runs={runs} />}
+            <OutcomeQueue
+              tasks={waiting.slice(0, QUEUE_SHOWN)}
+              total={waiting.length}
+              onMark={mark}
+              error={markError}
+              onOpen={(id) => openDashboard(`#task=${encodeURIComponent(id)}`)}
+            />
 
-          <SiteTable usage={week} />
-          {/* The sites' own usage limits (Claude), from the health rows already read: no extra read. */}
-          <Suspense fallback={null}>
-            <SiteQuotas health={health} now={now} />
-          </Suspense>
-          <p className="legend-note">
-            Plain numbers are the services&apos; own usage figures, or counted here with the real tokenizer where a
-            service reports none (ChatGPT). <span className="estimate">≈</span> marks an estimate. Cost is what the same
-            tokens would cost at public API prices (as of {pricesAsOf}); your company may pay differently.
-          </p>
-        </>
-      )}
-      <footer className="popup-footer">
-        <button type="button" className="link" data-testid="open-dashboard" onClick={() => openDashboard()}>
-          Dashboard
-        </button>
-        <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
-          Settings &amp; sites
-        </button>
-      </footer>
-    </main>
+            <Suspense fallback={<div className="chart-placeholder" aria-hidden="true" />}>
+              <UsageChart series={usage.series} completed={completedPerDay(tasks, chartDays)} palette={palette} />
+            </Suspense>
+
+            {runs && <AgentRuns runs={runs} />}
+
+            <SiteTable usage={week} />
+            {/* The sites' own usage limits (Claude), from the health rows already read: no extra read. */}
+            <Suspense fallback={null}>
+              <SiteQuotas health={health} now={now} />
+            </Suspense>
+            <p className="legend-note">
+              Plain numbers are the services&apos; own usage figures, or counted here with the real tokenizer where a
+              service reports none (ChatGPT). <span className="estimate">≈</span> marks an estimate. Cost is what the
+              same tokens would cost at public API prices (as of {pricesAsOf}); your company may pay differently.
+            </p>
+          </>
+        )}
+        <footer className="popup-footer">
+          <button type="button" className="link" data-testid="open-dashboard" onClick={() => openDashboard()}>
+            Dashboard
+          </button>
+          <button type="button" className="link" onClick={() => void browser.runtime.openOptionsPage()}>
+            Settings &amp; sites
+          </button>
+        </footer>
+      </main>
+    </>
   );
 }
 

@@ -35,16 +35,20 @@ describe('readPlan over a database the extension created', () => {
   });
   afterEach(() => db.close());
 
-  it('reads the popup’s plan exactly as Dexie reads the same ranges', async () => {
-    const plan = popupPlan('week', NOW);
+  it.each([
+    ['week', 7],
+    ['30d', 30],
+  ] as const)('reads the popup’s %s plan exactly as Dexie reads the same %i days', async (win, days) => {
+    const plan = popupPlan(win, NOW);
     const rows = await readPlan(plan, indexedDB, name);
     expect(rows).toBeDefined();
-    expect(rows!.daily).toEqual(await db.daily.where('day').between(addDays(TODAY, -29), TODAY, true, true).toArray());
-    expect(tasksOfRecords(rows!.tasks)).toEqual(await tasksInDays(db, addDays(TODAY, -6), TODAY));
+    const from = addDays(TODAY, -(days - 1));
+    expect(rows!.daily).toEqual(await db.daily.where('day').between(from, TODAY, true, true).toArray());
+    expect(tasksOfRecords(rows!.tasks)).toEqual(await tasksInDays(db, from, TODAY));
     expect(rows!.health).toEqual(await db.health.toArray());
-    // The popup's chart needs 30 days of rollups and at least 7 days of tasks, whatever the period.
-    expect(rows!.daily).toHaveLength(60);
-    expect(tasksOfRecords(rows!.tasks)).toHaveLength(7);
+    // The chart and the site table need at least the last 7 days, whatever the period; no more than the period.
+    expect(rows!.daily).toHaveLength(days * 2);
+    expect(tasksOfRecords(rows!.tasks)).toHaveLength(days);
   });
 
   it.each<RangeId>(['today', 'week', '30d', '90d', 'all'])(
