@@ -110,7 +110,7 @@ function sourceOf(db: Dexie, name: TableName): TableSource | undefined {
   return { count: () => db.table(name).count(), pages: (size) => readPages(db, name, size) };
 }
 
-/** Bundled rows `size` at a time, in the bundles' key order (turns: by day and site), each bundle's by id. */
+/** Bundled rows `size` at a time, in the bundles' key order (turns and tasks: by day), each bundle's by id. */
 async function* bundledPages(
   db: Dexie,
   kind: NonNullable<(typeof BUNDLED)[TableName]>,
@@ -121,10 +121,13 @@ async function* bundledPages(
   let last: string | undefined;
   for (;;) {
     const table = bundleTable(db, kind);
-    const bundles =
-      last === undefined
-        ? await table.orderBy(':id').limit(bundlesPerRead).toArray()
-        : await table.where(':id').above(last).limit(bundlesPerRead).toArray();
+    const from = last;
+    // An explicit transaction: Dexie's implicit reads return copies through its query cache.
+    const bundles = await db.transaction('r', table, () =>
+      from === undefined
+        ? table.orderBy(':id').limit(bundlesPerRead).toArray()
+        : table.where(':id').above(from).limit(bundlesPerRead).toArray(),
+    );
     const rows = bundles.flatMap((b) => b.rows as Row[]);
     for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
     if (bundles.length < bundlesPerRead) return;
@@ -138,10 +141,12 @@ async function* readPages(db: Dexie, name: TableName, size: number): AsyncGenera
   const key = PRIMARY_KEYS[name];
   let last: string | undefined;
   for (;;) {
-    const page =
-      last === undefined
-        ? await table.orderBy(':id').limit(size).toArray()
-        : await table.where(':id').above(last).limit(size).toArray();
+    const from = last;
+    const page = await db.transaction('r', table, () =>
+      from === undefined
+        ? table.orderBy(':id').limit(size).toArray()
+        : table.where(':id').above(from).limit(size).toArray(),
+    );
     if (page.length === 0) return;
     yield page;
     if (page.length < size) return;

@@ -46,8 +46,8 @@ export const Turn = z.strictObject({
 export type Turn = z.infer<typeof Turn>;
 
 /**
- * How turns are stored: a record per day and site (several, of at most 500 turns each, on a busy day), holding
- * that day's turns of that site (utils/turn-store.ts says why). `ids` and `conversationIds` are indexed, so a
+ * How turns are stored: a record per day (several, of at most 500 turns each, on a busy day), holding
+ * that day's turns of every site (utils/turn-store.ts says why). `ids` and `conversationIds` are indexed, so a
  * turn is found by its id and a task's turns by their conversations without reading other days.
  */
 export const TurnBundle = z.strictObject({
@@ -55,7 +55,7 @@ export const TurnBundle = z.strictObject({
     .string()
     .check(
       z.describe(
-        '`<day>|<site>|<n>`: the local day and the origin its turns share, then which of their records it is (at most 500 turns each).',
+        '`<day>|<n>`: the local day its turns share, then which of that day’s records it is (at most 500 turns each).',
       ),
     ),
   ids: z.array(z.string()).check(z.describe('The id of every turn in it (indexed: finds a turn by its id).')),
@@ -276,7 +276,9 @@ export type Task = z.infer<typeof Task>;
 export const TaskBundle = z.strictObject({
   key: z
     .string()
-    .check(z.describe('`<day>|<n>`: the local day its tasks were last active, then which of that day’s records it is.')),
+    .check(
+      z.describe('`<day>|<n>`: the local day its tasks were last active, then which of that day’s records it is.'),
+    ),
   ids: z.array(z.string()).check(z.describe('The id of every task in it (indexed).')),
   openManualIds: z
     .array(z.string())

@@ -36,23 +36,27 @@ export async function pruneHistory(
   if (retentionDays === null) return { keptFrom: null, ...none };
   const keptFrom = firstKeptDay(retentionDays, now);
   const cutoff = startOfDay(keptFrom);
-  return db.transaction('rw', [db.taskBundles, db.conversationBundles, db.turnBundles, db.daily, db.texts], async () => {
-    const taskIds = await deleteTasksActiveBefore(db, cutoff, keptFrom);
-    const convIds = await deleteConversationsOfTasks(db, taskIds);
-    const turnIds = await deleteTurnsOfConversations(db, convIds);
-    const daily = await db.daily.where('day').below(keptFrom).delete();
-    // Texts go by day whatever their task: they are the most private thing stored.
-    const textsOfTurns = turnIds.length === 0 ? 0 : await db.texts.where(':id').anyOf(turnIds).delete();
-    const textsByDay = await db.texts.where('day').below(keptFrom).delete();
-    return {
-      keptFrom,
-      tasks: taskIds.length,
-      conversations: convIds.length,
-      turns: turnIds.length,
-      daily,
-      texts: textsOfTurns + textsByDay,
-    };
-  });
+  return db.transaction(
+    'rw',
+    [db.taskBundles, db.conversationBundles, db.turnBundles, db.daily, db.texts],
+    async () => {
+      const taskIds = await deleteTasksActiveBefore(db, cutoff, keptFrom);
+      const convIds = await deleteConversationsOfTasks(db, taskIds);
+      const turnIds = await deleteTurnsOfConversations(db, convIds);
+      const daily = await db.daily.where('day').below(keptFrom).delete();
+      // Texts go by day whatever their task: they are the most private thing stored.
+      const textsOfTurns = turnIds.length === 0 ? 0 : await db.texts.where(':id').anyOf(turnIds).delete();
+      const textsByDay = await db.texts.where('day').below(keptFrom).delete();
+      return {
+        keptFrom,
+        tasks: taskIds.length,
+        conversations: convIds.length,
+        turns: turnIds.length,
+        daily,
+        texts: textsOfTurns + textsByDay,
+      };
+    },
+  );
 }
 
 /** Local midnight at the start of a `YYYY-MM-DD` day. */

@@ -23,7 +23,7 @@ export const STORED: readonly StoredThing[] = [
     place: 'IndexedDB',
     name: 'turnBundles',
     what:
-      'Your AI calls: counts, model, timing, no text. One record per day and site holds that day’s calls ' +
+      'Your AI calls: counts, model, timing, no text. One record per day holds that day’s calls ' +
       '(`rows`), which keeps saving and reading a long history fast.',
     schema: TurnBundle,
   },

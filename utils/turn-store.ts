@@ -1,7 +1,8 @@
 /**
- * Where turns live: not one IndexedDB record per turn but one per day and site (`TurnBundle`), holding that
- * day's turns of that site (up to BUNDLE_ROWS; a busier day and site gets several). utils/bundle-store.ts says
- * why and how; this names the turns' kind and the reads the views need.
+ * Where turns live: not one IndexedDB record per turn but one per day (`TurnBundle`), holding that day's turns
+ * of every site (up to BUNDLE_ROWS; a busier day gets several). utils/bundle-store.ts says why and how; this
+ * names the turns' kind and the reads the views need. (Schemas v5–v10 kept a record per day and site: with a
+ * few sites that was four times the records for the same calls, and reading or writing a year cost per record.)
  *
  * A turn keeps the day of its first sighting for ever (ingest never moves it), so its bundle never changes;
  * the writer still handles a turn that arrives with another day (an import of an edited file) by moving it.
@@ -32,13 +33,13 @@ export { groupOfKey } from './bundle-store';
 export const TURN_BUNDLES = 'turnBundles';
 
 /**
- * The most turns one record holds. A heavy day on one site (an agent making thousands of calls) spreads over
- * several records, so storing a new turn never rewrites more than this many.
+ * The most turns one record holds. A heavy day (an agent making thousands of calls) spreads over several
+ * records, so storing a new turn never rewrites more than this many.
  */
 export const BUNDLE_ROWS = 500;
 
-/** The day and site a turn is stored under. Days sort first, so a range of days is a range of keys. */
-export const bundleGroupOf = (t: Pick<Turn, 'day' | 'site'>): string => `${t.day}|${t.site}`;
+/** The day a turn is stored under: a range of days is a range of keys. */
+export const bundleGroupOf = (t: Pick<Turn, 'day'>): string => t.day;
 
 export const TURNS: BundleKind<Turn, TurnBundle> = {
   table: TURN_BUNDLES,

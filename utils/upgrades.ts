@@ -4,7 +4,7 @@
  * back and the database stays at its old version with every row.
  */
 import type { Transaction } from 'dexie';
-import type { Conversation, Task, Turn } from './records';
+import type { Conversation, Task, Turn, TurnBundle } from './records';
 import { applyTurn, conversationIdOf, newAutoTask, newConversation, autoTaskId, rollupOf } from './task-rollups';
 import { bundleAll, type Bundle, type BundleKind } from './bundle-store';
 import { TURNS } from './turn-store';
@@ -61,7 +61,7 @@ async function copyIntoBundles<T extends { id: string }, B extends Bundle<T>>(
   await tx.table(kind.table).bulkPut(bundleAll(kind, rows));
 }
 
-/** v5: every stored turn goes into the bundle of its day and site. v6 drops the rows table. */
+/** v5: every stored turn goes into the bundle of its day (of its day and site until v11). v6 drops the rows table. */
 export const bundleStoredTurns = (tx: Transaction) => copyIntoBundles(tx, 'turns', TURNS);
 
 /** v7: every stored conversation goes into the bundle of the (UTC) day it started. v8 drops the rows table. */
@@ -69,3 +69,14 @@ export const bundleStoredConversations = (tx: Transaction) => copyIntoBundles(tx
 
 /** v9: every stored task goes into the bundle of its day (of latest activity). v10 drops the rows table. */
 export const bundleStoredTasks = (tx: Transaction) => copyIntoBundles(tx, 'tasks', TASKS);
+
+/**
+ * v11: the turns' records hold a whole day (of every site) instead of a day and site: the bundles are read and
+ * written anew by day. Every turn is kept as it was.
+ */
+export async function regroupTurnsByDay(tx: Transaction): Promise<void> {
+  const table = tx.table<TurnBundle, string>(TURNS.table);
+  const rows = (await table.toArray()).flatMap((b) => b.rows);
+  await table.clear();
+  await table.bulkPut(bundleAll(TURNS, rows));
+}

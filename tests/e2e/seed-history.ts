@@ -148,7 +148,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
             tx.onerror = () => reject(tx.error);
             tx.onabort = () => reject(tx.error ?? new Error('seed transaction aborted'));
           });
-          // Turns are stored a day and site to a record, as utils/turn-store.ts keeps them (makeBundle's shape).
+          // Turns are stored a day to a record, as utils/turn-store.ts keeps them (makeBundle's shape).
           const bundles = new Map<string, Record<string, unknown>[]>();
           type Total = {
             id: string;
@@ -220,7 +220,7 @@ export async function seedHistory(page: Page, opts: SeedOptions): Promise<SeedRe
                 turn.runName = `nightly-agent-${Math.floor(i / 20) % 3}`;
                 turn.toolCalls = { search: 1 + (i % 3), read_file: 1 + (i % 5) };
               }
-              const bundleKey = `${day}|${site}|0000`; // at most 200 turns a day: one record (BUNDLE_ROWS)
+              const bundleKey = `${day}|0000`; // at most 200 turns a day: one record (BUNDLE_ROWS)
               const bundle = bundles.get(bundleKey) ?? bundles.set(bundleKey, []).get(bundleKey)!;
               bundle.push(turn);
               n++;

@@ -1,5 +1,5 @@
-// Turns stored a day and site to a record (utils/turn-store.ts): whatever is put, deleted or moved, every bundle
-// holds exactly the turns of its day and site, its indexes name exactly those turns and their conversations,
+// Turns stored a day to a record (utils/turn-store.ts): whatever is put, deleted or moved, every bundle
+// holds exactly the turns of its day, its indexes name exactly those turns and their conversations,
 // and the readers return rows as if they were stored one per record.
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '@/utils/records';
@@ -46,7 +46,7 @@ function turn(id: string, day: string, site = A, conversationId: string | undefi
 
 /**
  * Every bundle is what makeBundle makes of its rows, is neither empty nor over full, and every row is in a
- * bundle of its day and site.
+ * bundle of its day.
  */
 async function expectConsistent(db: ReturnType<typeof freshDb>) {
   for (const b of await turnBundles(db).toArray()) {
@@ -72,7 +72,7 @@ async function withConversations() {
 }
 
 describe('turn store', () => {
-  it('stores a day and site to a record, and reads back exactly the rows put', async () => {
+  it('stores a day (of every site) to a record, and reads back exactly the rows put', async () => {
     const db = freshDb();
     const rows = [
       turn('1', '2026-11-24'),
@@ -83,10 +83,9 @@ describe('turn store', () => {
     ];
     await putTurns(db, rows);
     expect((await turnBundles(db).toCollection().primaryKeys()).sort()).toEqual([
-      `2026-11-24|${A}|0000`,
-      `2026-11-24|${B}|0000`,
-      `2026-11-25|${A}|0000`,
-      `2026-11-26|${B}|0000`,
+      '2026-11-24|0000',
+      '2026-11-25|0000',
+      '2026-11-26|0000',
     ]);
     await expectConsistent(db);
     expect(ids(await allTurns(db))).toEqual(ids(rows));
@@ -123,7 +122,7 @@ describe('turn store', () => {
     expect(await countTurns(db)).toBe(2);
     expect(await getTurn(db, `${A}|1`)).toMatchObject({ day: '2026-11-25', inputTokens: 99 });
     await putTurns(db, [turn('2', '2026-11-25')]);
-    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual([`2026-11-25|${A}|0000`]);
+    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual(['2026-11-25|0000']);
     await expectConsistent(db);
   });
 
@@ -157,28 +156,25 @@ describe('turn store', () => {
     expect(await getTurn(db, `${A}|2`)).toMatchObject({ outputTokens: 8 });
   });
 
-  it(`a day on one site with more than ${BUNDLE_ROWS} turns spreads over several records, in writes and in bulk`, async () => {
+  it(`a day with more than ${BUNDLE_ROWS} turns spreads over several records, in writes and in bulk`, async () => {
     const many = Array.from({ length: BUNDLE_ROWS + 20 }, (_, i) => turn(String(i).padStart(4, '0'), '2026-11-24'));
     // One by one, as ingest stores them: the last record fills up, then the next one starts.
     const db = freshDb();
     for (let i = 0; i < many.length; i += 100) await putTurns(db, many.slice(i, i + 100));
-    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual([
-      `2026-11-24|${A}|0000`,
-      `2026-11-24|${A}|0001`,
-    ]);
+    expect(await turnBundles(db).toCollection().primaryKeys()).toEqual(['2026-11-24|0000', '2026-11-24|0001']);
     expect(await countTurns(db)).toBe(many.length);
     await expectConsistent(db);
     // A replaced turn stays where it is; a deleted one leaves room that new turns do not go back to.
     await putTurns(db, [{ ...many[3]!, outputTokens: 1 }]);
-    expect((await turnBundles(db).get(`2026-11-24|${A}|0000`))!.ids).toContain(many[3]!.id);
+    expect((await turnBundles(db).get('2026-11-24|0000'))!.ids).toContain(many[3]!.id);
     await deleteTurns(db, [many[0]!.id]);
     await putTurns(db, [turn('new', '2026-11-24')]);
-    expect((await turnBundles(db).get(`2026-11-24|${A}|0001`))!.ids).toContain(`${A}|new`);
+    expect((await turnBundles(db).get('2026-11-24|0001'))!.ids).toContain(`${A}|new`);
     await expectConsistent(db);
     // In bulk (import into an empty history, the v5 upgrade): full records, then the rest.
     expect(bundleTurns(many).map((b) => [b.key, b.rows.length])).toEqual([
-      [`2026-11-24|${A}|0000`, BUNDLE_ROWS],
-      [`2026-11-24|${A}|0001`, 20],
+      ['2026-11-24|0000', BUNDLE_ROWS],
+      ['2026-11-24|0001', 20],
     ]);
   });
 
@@ -187,7 +183,7 @@ describe('turn store', () => {
     await putTurns(db, [turn('1', '2026-11-24')]);
     await db.transaction('rw', db.turnBundles, async () => {
       const w = new TurnWriter(db);
-      await w.load([`${A}|1`, `${A}|2`], [`2026-11-25|${A}`]);
+      await w.load([`${A}|1`, `${A}|2`], ['2026-11-25']);
       expect(w.get(`${A}|1`)).toEqual(turn('1', '2026-11-24'));
       expect(w.get(`${A}|2`)).toBeUndefined(); // looked up: not stored
       expect(() => w.get(`${A}|3`)).toThrow(/not loaded/);
