@@ -243,8 +243,8 @@ export interface ApplyOptions {
   chunkSize?: number;
   /**
    * Rows written so far of the total, after each chunk (or bundled table). Nothing is committed until the end: a
-   * year of history still takes several seconds here (IndexedDB's cost per record: tasks are one record each),
-   * and the person sees it move.
+   * year of history still takes several seconds here (IndexedDB's cost per record and per byte: the daily
+   * totals are one record each, the heavy year's calls ~36 MB), and the person sees it move.
    */
   onProgress?: (p: { done: number; total: number }) => void;
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { browser } from '#imports';
 import { lastDays } from '@/utils/day';
 import { takeFirstRead } from '@/utils/first-read';
@@ -51,7 +51,6 @@ export function App() {
   const [win, setWin] = useState<WindowKind>(FIRST_WINDOW);
   const first = useFirstRead(firstRead, fromFirstRead);
   const [live, setLive] = useState<LiveResults>({});
-  const onLive = useCallback((r: LiveResults) => setLive(r), []);
   const data = live.data ?? (win === FIRST_WINDOW ? first.data : undefined);
   // Outcomes just marked here show at once; data read after the mark (the worker's write wakes the live
   // query) replaces them. If the worker could not store a mark, it is undone and the error shown.
@@ -73,7 +72,7 @@ export function App() {
   // Started once the head script's read has settled, so they do not compete with the first frame.
   const liveQueries = first.settled && (
     <Suspense fallback={null}>
-      <LiveData win={win} shown={shown} onChange={onLive} />
+      <LiveData win={win} shown={shown} onChange={setLive} />
     </Suspense>
   );
   if (!data)
