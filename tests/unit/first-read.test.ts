@@ -28,7 +28,10 @@ describe('readPlan over a database the extension created', () => {
     db = new TokenwiseDB(name);
     // 60 days of one task and two daily rows each, ending today; one health row.
     const days = Array.from({ length: 60 }, (_, i) => addDays(TODAY, -59 + i));
-    await putTasks(db, days.map((day) => task({ id: `t|${day}`, day })));
+    await putTasks(
+      db,
+      days.map((day) => task({ id: `t|${day}`, day })),
+    );
     await db.daily.bulkPut(days.flatMap((day) => [daily(day, 'exact', 10), daily(day, 'estimated', 5, SITE_B)]));
     const health: SiteHealth = { site: SITE_B, unrecognised: 2, rejected: 0 };
     await db.health.put(health);

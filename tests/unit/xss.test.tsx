@@ -56,7 +56,8 @@ beforeEach(async () => {
   const db = getDb();
   await Promise.all(db.tables.map((t) => t.clear()));
   const now = Date.now();
-  await putTasks(db, 
+  await putTasks(
+    db,
     CORPUS.map((title, i) =>
       task({
         id: `t|x${i}`,
@@ -84,7 +85,10 @@ const countTags = () => Object.fromEntries(ACTIVE.map((t) => [t, container.query
 async function baseline(node: React.ReactNode) {
   const db = getDb();
   const saved = await allTasks(db);
-  await putTasks(db, saved.map((t, i) => ({ ...t, title: `Task number ${i}` })));
+  await putTasks(
+    db,
+    saved.map((t, i) => ({ ...t, title: `Task number ${i}` })),
+  );
   await render(node);
   const counts = countTags();
   await act(async () => root.unmount());

@@ -158,7 +158,8 @@ describe('task table', () => {
   });
 
   it('draws the first 50 rows, and more on request, saying how many are left', async () => {
-    await putTasks(db, 
+    await putTasks(
+      db,
       Array.from({ length: 300 }, (_, i) => seeded({ id: `t|many${i}`, title: `Task ${i}`, hoursAgo: 5 + i / 10 })),
     );
     await render();

@@ -31,7 +31,10 @@ describe('loadOverview and loadEarlierTrendTasks', () => {
   beforeEach(async () => {
     // One task a day for 120 days up to today, and a daily row for each.
     const all = days(addDays(TODAY, -119), 120);
-    await putTasks(db, all.map((day) => task({ id: `t|${day}`, day, outcome: 'done' })));
+    await putTasks(
+      db,
+      all.map((day) => task({ id: `t|${day}`, day, outcome: 'done' })),
+    );
     await db.daily.bulkPut(all.map((day) => daily(day, 'exact', 10)));
   });
 
