@@ -7,6 +7,19 @@ export const FIRST_READ_WAIT_MS = 1_000;
 export type TakenFirstRead = NonNullable<ReturnType<typeof takeFirstRead>>;
 
 /**
+ * The head script's rows once read; undefined when there was no such read, it found nothing to read, or it has
+ * not finished within FIRST_READ_WAIT_MS (say, waiting behind a long upgrade): the page's own queries take over.
+ */
+export function firstReadRows(first: TakenFirstRead | undefined): Promise<Record<string, unknown[]> | undefined> {
+  if (!first) return Promise.resolve(undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), FIRST_READ_WAIT_MS);
+  });
+  return Promise.race([first.rows, late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * The first frame's data from the page's <head> read (utils/first-read.ts), and whether that read has settled.
  * Pages start their live (Dexie) queries only once it has, so those do not compete with the first frame for the
  * main thread; the live results then replace these. `first` is taken once per page load, at module level.
@@ -19,19 +32,11 @@ export function useFirstRead<T>(
   useEffect(() => {
     if (!first) return;
     let mounted = true;
-    // A read that has not finished by then (say, waiting behind a long upgrade) no longer holds the page back:
-    // the live queries start and show what they read.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), FIRST_READ_WAIT_MS);
-    });
-    void Promise.race([first.rows, late]).then((rows) => {
-      clearTimeout(timer);
+    void firstReadRows(first).then((rows) => {
       if (mounted) setState({ settled: true, data: rows && toData(rows, first.now) });
     });
     return () => {
       mounted = false;
-      clearTimeout(timer);
     };
     // `first` and `toData` are fixed for the page's life: read once.
     // eslint-disable-next-line react-hooks/exhaustive-deps

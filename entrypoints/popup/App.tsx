@@ -1,8 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { browser } from '#imports';
 import { lastDays } from '@/utils/day';
-import { takeFirstRead } from '@/utils/first-read';
-import { FIRST_WINDOW, popupData, popupReadKey } from './read-plan';
+import { FIRST_WINDOW, type PopupData } from './read-plan';
 import type { LiveResults } from './LiveData';
 import { healthOf, summariseUsage } from '@/utils/metrics';
 import { completedPerDay, needsOutcome, summariseOutcomes, windowRange, type WindowKind } from '@/utils/task-metrics';
@@ -19,7 +18,6 @@ import { OutcomeQueue } from '@/components/OutcomeQueue';
 import { LocalChip } from '@/components/LocalChip';
 import { PauseNotice } from '@/components/PauseNotice';
 import { DbStatus } from '@/components/DbStatus';
-import { useFirstRead } from '@/components/use-first-read';
 
 // Chart.js is the largest part of the popup: load it after the numbers are on screen, not before.
 const UsageChart = lazy(() => import('@/components/UsageChart').then((m) => ({ default: m.UsageChart })));
@@ -39,19 +37,18 @@ const WINDOWS: { id: WindowKind; label: string }[] = [
 /** Tasks listed for marking in the popup; the rest are in the dashboard. */
 const QUEUE_SHOWN = 3;
 
-/** What the popup's <head> script read before this bundle ran (utils/first-read.ts), if anything. */
-const firstRead = takeFirstRead(popupReadKey(FIRST_WINDOW));
-const fromFirstRead = (rows: Record<string, unknown[]>, now: number) => popupData(rows, now, FIRST_WINDOW);
-
 function openDashboard(hash = '') {
   void browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html${hash}` as '/popup.html') });
 }
 
-export function App() {
+/**
+ * `firstData`: the first period's data as the popup's <head> script read it (main.tsx waits for it), drawn until
+ * the live queries have read theirs.
+ */
+export function App({ firstData }: { firstData?: PopupData }) {
   const [win, setWin] = useState<WindowKind>(FIRST_WINDOW);
-  const first = useFirstRead(firstRead, fromFirstRead);
   const [live, setLive] = useState<LiveResults>({});
-  const data = live.data ?? (win === FIRST_WINDOW ? first.data : undefined);
+  const data = live.data ?? (win === FIRST_WINDOW ? firstData : undefined);
   // Outcomes just marked here show at once; data read after the mark (the worker's write wakes the live
   // query) replaces them. If the worker could not store a mark, it is undone and the error shown.
   const [marked, setMarked] = useState<Record<string, { outcome: Outcome; at: number }>>({});
@@ -69,8 +66,8 @@ export function App() {
   const { trend, runs } = live;
   const sites = useSites();
   const palette = useThemePalette();
-  // Started once the head script's read has settled, so they do not compete with the first frame.
-  const liveQueries = first.settled && (
+  // Loaded while the first frame is on screen (main.tsx renders once the head script's read has settled).
+  const liveQueries = (
     <Suspense fallback={null}>
       <LiveData win={win} shown={shown} onChange={setLive} />
     </Suspense>
