@@ -138,6 +138,17 @@ export async function getRows<T extends { id: string }, B extends Bundle<T>>(
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** The rows of the groups `from`..`to` (inclusive), group by group: one range of bundle keys. */
+export async function rowsInGroups<T extends { id: string }, B extends Bundle<T>>(
+  db: Dexie,
+  kind: AnyKind<T, B>,
+  from: string,
+  to: string,
+): Promise<T[]> {
+  const [lo, hi] = groupKeys(from, to);
+  return (await bundleTable(db, kind).where(':id').between(lo, hi, true, true).toArray()).flatMap((b) => b.rows);
+}
+
 export async function allRows<T extends { id: string }, B extends Bundle<T>>(
   db: Dexie,
   kind: AnyKind<T, B>,

@@ -23,6 +23,7 @@ import {
   groupOfKey,
   makeBundleOf,
   putRows,
+  rowsInGroups,
   type BundleKind,
 } from './bundle-store';
 
@@ -52,10 +53,7 @@ export const putTasks = (db: Dexie, rows: readonly Task[]) => putRows(db, TASKS,
 export const deleteTasks = (db: Dexie, ids: readonly string[]) => deleteRows(db, TASKS, ids);
 
 /** Tasks last active on the local days `from`..`to` (inclusive), day by day. */
-export async function tasksInDays(db: Dexie, from: string, to: string): Promise<Task[]> {
-  const [lo, hi] = groupKeys(from, to);
-  return (await taskBundles(db).where(':id').between(lo, hi, true, true).toArray()).flatMap((b) => b.rows);
-}
+export const tasksInDays = (db: Dexie, from: string, to: string): Promise<Task[]> => rowsInGroups(db, TASKS, from, to);
 
 /** A read plan's read (utils/first-read.ts) of the task records of the days `from`..`to`: a range of keys. */
 export function taskDaysRead(from: string, to: string): RangeRead {

@@ -21,9 +21,9 @@ import {
   distinct,
   getRow,
   getRows,
-  groupKeys,
   makeBundleOf,
   putRows,
+  rowsInGroups,
   rowsWhere,
   type BundleKind,
 } from './bundle-store';
@@ -67,10 +67,7 @@ export const putTurns = (db: Dexie, rows: readonly Turn[]) => putRows(db, TURNS,
 export const deleteTurns = (db: Dexie, ids: readonly string[]) => deleteRows(db, TURNS, ids);
 
 /** Turns of the local days `from`..`to` (inclusive), day by day. */
-export async function turnsInDays(db: Dexie, from: string, to: string): Promise<Turn[]> {
-  const [lo, hi] = groupKeys(from, to);
-  return (await turnBundles(db).where(':id').between(lo, hi, true, true).toArray()).flatMap((b) => b.rows);
-}
+export const turnsInDays = (db: Dexie, from: string, to: string): Promise<Turn[]> => rowsInGroups(db, TURNS, from, to);
 
 /** The turns of these conversations. */
 export const turnsOfConversations = (db: Dexie, conversationIds: readonly string[]): Promise<Turn[]> =>

@@ -58,7 +58,7 @@ describe('Firefox: export → delete all → import', () => {
       before = again;
     }
     expect(await readTable(options, 'conversations')).toHaveLength(2);
-    expect(before.tasks!.length).toBeGreaterThan(0);
+    expect(before.taskBundles!.length).toBeGreaterThan(0);
     expect(before.daily!.length).toBeGreaterThan(0);
 
     await page.click('[data-testid="export-json"]');
