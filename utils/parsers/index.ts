@@ -42,12 +42,14 @@ export const FORMATS: readonly WireFormat[] = [
 ];
 
 /**
- * Words without which no format's `body` (nor an event stream mislabelled as JSON) can match: usage in any
- * spelling, Gemini's candidates, Ollama's created_at, Anthropic's and Ollama's message, Bedrock's stopReason,
- * OpenAI's chat.completion and response objects, the AI SDK's finish parts and text lines.
+ * What no format's `body` (nor an event stream mislabelled as JSON) can do without: usage in any spelling, Gemini's
+ * candidates, Bedrock's stopReason, OpenAI's chat.completion, an Anthropic message or error (`"type":"message…"`), a Responses
+ * object or event, Ollama's `done` flag, the AI SDK's finish parts and text lines. Bare words such as `message`,
+ * `response` or `created_at` are not enough: ordinary app data is full of them, and every body they let through is
+ * parsed whole on the page's main thread.
  */
 const MAYBE_MODEL_REPLY =
-  /usage|Usage|candidates|created_at|"message"|stopReason|chat\.completion|"response"|finishReason|(^|\n)0:"/;
+  /usage|Usage|candidates|stopReason|chat\.completion|finishReason|(^|\n)0:"|"type"\s*:\s*"(?:message|error|response\.)|"object"\s*:\s*"response"|"done"\s*:\s*(?:true|false)/;
 
 /** A JSON body larger than this (characters) is not parsed at all. */
 export const JSON_CAP = 8 << 20;
@@ -76,6 +78,8 @@ export function bodyKind(contentType: string): Kind | null {
 interface Events {
   on(e: SseEvent): void;
   end(aborted: boolean): ParsedTurn[];
+  /** Counts an event as matching no format without parsing it (see MAYBE_MODEL_REPLY). */
+  miss(): void;
   /** Gave up: the first events matched no format. */
   readonly off: boolean;
   readonly seen: boolean;
@@ -207,6 +211,7 @@ function createEvents(): Events {
       } else fmt.event(t, j, e.type, e.data);
     },
     end: (aborted) => (t ? done.concat(endTurn(t, aborted)) : done),
+    miss: () => void misses++,
     get off() {
       return misses > GIVE_UP;
     },
@@ -261,7 +266,12 @@ function jsonParser(): TurnParser {
   let seen = false;
   let found: WireFormatId | undefined;
   let ev = createEvents();
-  const items = createArraySplitter((data) => ev.on({ type: '', data, id: '' }), JSON_CAP);
+  // Until an element has named the format, one without any of a format's words is a miss, left unparsed: an
+  // app's array of records gives up after GIVE_UP elements at the price of a regex each.
+  const items = createArraySplitter((data) => {
+    if (ev.seen || MAYBE_MODEL_REPLY.test(data)) ev.on({ type: '', data, id: '' });
+    else ev.miss();
+  }, JSON_CAP);
 
   return {
     push(chunk: string): void {
@@ -285,7 +295,8 @@ function jsonParser(): TurnParser {
       }
     },
     get satisfied() {
-      return mode === 1 && len > JSON_CAP; // too big to parse: nothing more to learn from it
+      // Nothing more to learn: too big to parse, or an array whose first elements were no model's.
+      return mode === 1 ? len > JSON_CAP : mode === 2 && ev.off;
     },
     finish(aborted: boolean): ParsedTurn[] {
       try {

@@ -190,6 +190,49 @@ describe('robustness', () => {
     expect(p.recognised).toBe(false);
   });
 
+  it('stops reading a JSON array whose first elements are app records, and says so (satisfied)', () => {
+    const p = createBodyParser('application/json')!;
+    const rec = (i: number) => `{"id":${i},"message":"hello","created_at":"2026-01-01","response":"ok"}`;
+    p.push('[' + Array.from({ length: 40 }, (_, i) => rec(i)).join(','));
+    expect(p.satisfied).toBe(false); // not enough misses yet to give up
+    p.push(',' + Array.from({ length: 40 }, (_, i) => rec(40 + i)).join(',') + ']');
+    expect(p.satisfied).toBe(true);
+    expect(p.finish(false)).toEqual([]);
+    expect(p.recognised).toBe(false);
+  });
+
+  it('still finds a usage record among the first elements of an array of runs', () => {
+    const p = createBodyParser('application/json')!;
+    const queued = Array.from({ length: 10 }, (_, i) => `{"id":"q${i}","status":"queued"}`);
+    p.push(`[${queued.join(',')},{"id":"run-9","status":"completed","usage":{"input_tokens":7,"output_tokens":3}}]`);
+    expect(p.satisfied).toBe(false);
+    expect(plain(p.finish(false)).map((t) => [t.id, t.usage])).toEqual([
+      ['run-9', { inputTokens: 7, outputTokens: 3 }],
+    ]);
+  });
+
+  it.each([
+    [
+      'an Anthropic message, pretty-printed',
+      '{\n  "type": "message",\n  "id": "m1",\n  "content": [{"type":"text","text":"hi"}]\n}',
+      'anthropic-messages',
+    ],
+    [
+      'a Responses object',
+      '{"object": "response", "id": "resp_1", "status": "completed", "output": []}',
+      'openai-responses',
+    ],
+    [
+      'an Ollama generate reply',
+      '{"model":"llama3","created_at":"2026-01-01T00:00:00Z","response":"hi","done":true}',
+      'ollama',
+    ],
+  ])('parses %s although it names no usage', (_name, body, format) => {
+    const p = createBodyParser('application/json')!;
+    p.push(body);
+    expect(p.finish(false)[0]?.format).toBe(format);
+  });
+
   it('finds the format after a few unrelated events', () => {
     const p = createBodyParser('text/event-stream')!;
     p.push('event: meta\ndata: {"conversation_id":"c1"}\n\n');
