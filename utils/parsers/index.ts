@@ -271,6 +271,7 @@ function jsonParser(): TurnParser {
   const items = createArraySplitter((data) => {
     if (ev.seen || MAYBE_MODEL_REPLY.test(data)) ev.on({ type: '', data, id: '' });
     else ev.miss();
+    return ev.off;
   }, JSON_CAP);
 
   return {

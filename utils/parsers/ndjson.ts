@@ -85,9 +85,14 @@ export function createNdjsonDecoder(onValue: (value: unknown, line: string) => v
  * Splits a JSON array that arrives in pieces (`[{…},\r\n{…}]`, Gemini's streamGenerateContent without SSE) into the
  * text of each top-level object element, as soon as it is complete. One pass over the characters, strings and
  * escapes respected; only the element being read is buffered (dropped whole past maxLen). Non-object elements and
- * anything malformed are skipped.
+ * anything malformed are skipped. `onItem` returns true to stop: the rest of the array, even the rest of the chunk at
+ * hand, is then skipped unread (an app's array of records can be given up after its first elements).
  */
-export function createArraySplitter(onItem: (text: string) => void, maxLen = MAX_LINE): (chunk: string) => void {
+export function createArraySplitter(
+  onItem: (text: string) => boolean | void,
+  maxLen = MAX_LINE,
+): (chunk: string) => void {
+  let stopped = false;
   let depth = 0;
   let inStr = false;
   let esc = false;
@@ -102,6 +107,7 @@ export function createArraySplitter(onItem: (text: string) => void, maxLen = MAX
   };
 
   return (chunk) => {
+    if (stopped) return;
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
@@ -121,7 +127,10 @@ export function createArraySplitter(onItem: (text: string) => void, maxLen = MAX
         item = false;
         parts = [];
         len = 0;
-        if (text) onItem(text);
+        if (text && onItem(text) === true) {
+          stopped = true;
+          return;
+        }
       }
     }
     if (item) keep(chunk.slice(from));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSseDecoder, type SseEvent } from '@/utils/parsers/sse';
-import { createLineSplitter, createNdjsonDecoder } from '@/utils/parsers/ndjson';
+import { createArraySplitter, createLineSplitter, createNdjsonDecoder } from '@/utils/parsers/ndjson';
 
 function decode(chunks: string[], ndjson = false): SseEvent[] {
   const out: SseEvent[] = [];
@@ -107,5 +107,23 @@ describe('line splitter / NDJSON', () => {
     d.push('2}\n[3]');
     d.end();
     expect(values).toEqual([{ a: 1 }, { b: 2 }, [3]]);
+  });
+});
+
+describe('JSON array splitter', () => {
+  it('hands over each object element whole, across chunk boundaries, strings and escapes respected', () => {
+    const items: string[] = [];
+    const push = createArraySplitter((t) => void items.push(t));
+    const text = '[{"a":"x]}\\"{"},\r\n{"b":[1,{"c":2}]}, 3, {"d":{}}]';
+    for (let i = 0; i < text.length; i += 3) push(text.slice(i, i + 3));
+    expect(items).toEqual(['{"a":"x]}\\"{"}', '{"b":[1,{"c":2}]}', '{"d":{}}']);
+  });
+
+  it('stops when told to, even in the middle of a chunk, and reads nothing after', () => {
+    const items: string[] = [];
+    const push = createArraySplitter((t) => items.push(t) === 2);
+    push('[{"n":1},{"n":2},{"n":3}');
+    push(',{"n":4}]');
+    expect(items).toEqual(['{"n":1}', '{"n":2}']);
   });
 });
