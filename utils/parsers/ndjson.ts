@@ -108,23 +108,44 @@ export function createArraySplitter(
 
   return (chunk) => {
     if (stopped) return;
+    // Locals, written back at the end: closure variables are several times slower in a hot loop.
+    let d = depth;
+    let str = inStr;
+    let e = esc;
+    let it = item;
     let from = 0;
-    for (let i = 0; i < chunk.length; i++) {
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
+      if (str) {
+        if (e) {
+          e = false;
+          i++;
+          continue;
+        }
+        // Jump over the string's content to its closing quote: one not escaped by an odd run of backslashes.
+        let q = chunk.indexOf('"', i);
+        while (q >= 0 && oddBackslashesBefore(chunk, q, i)) q = chunk.indexOf('"', q + 1);
+        if (q < 0) {
+          // The string goes on in the next chunk; a trailing odd run of backslashes escapes its first character.
+          e = oddBackslashesBefore(chunk, n, i);
+          break;
+        }
+        str = false;
+        i = q + 1;
+        continue;
+      }
       const c = chunk.charCodeAt(i);
-      if (inStr) {
-        if (esc) esc = false;
-        else if (c === 92) esc = true;
-        else if (c === 34) inStr = false;
-      } else if (c === 34) inStr = true;
+      if (c === 34) str = true;
       else if (c === 123 || c === 91) {
-        if (++depth === 2 && c === 123) {
-          item = true;
+        if (++d === 2 && c === 123) {
+          it = true;
           from = i;
         }
-      } else if ((c === 125 || c === 93) && depth > 0 && --depth === 1 && item) {
+      } else if ((c === 125 || c === 93) && d > 0 && --d === 1 && it) {
         keep(chunk.slice(from, i + 1));
         const text = len <= maxLen ? parts.join('') : '';
-        item = false;
+        it = false;
         parts = [];
         len = 0;
         if (text && onItem(text) === true) {
@@ -132,7 +153,19 @@ export function createArraySplitter(
           return;
         }
       }
+      i++;
     }
-    if (item) keep(chunk.slice(from));
+    depth = d;
+    inStr = str;
+    esc = e;
+    item = it;
+    if (it) keep(chunk.slice(from));
   };
+}
+
+/** Whether the characters just before `at` (not before `from`) are an odd run of backslashes. */
+function oddBackslashesBefore(s: string, at: number, from: number): boolean {
+  let b = at - 1;
+  while (b >= from && s.charCodeAt(b) === 92) b--;
+  return (at - 1 - b) % 2 === 1;
 }

@@ -127,3 +127,33 @@ describe('JSON array splitter', () => {
     expect(items).toEqual(['{"n":1}', '{"n":2}']);
   });
 });
+
+describe('JSON array splitter against JSON.parse', () => {
+  it('yields exactly the object elements of random arrays cut at random places', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pieces = ['a', '"', '\\', '\\"', '{', '}', '[', ']', ',', ' ', 'é', '\n', '\\\\'];
+    const str = () =>
+      Array.from({ length: Math.floor(rnd() * 12) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+    const value = (depth: number): unknown => {
+      const r = rnd();
+      if (depth > 2 || r < 0.3) return str();
+      if (r < 0.4) return Math.floor(rnd() * 1000);
+      if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 3) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 4) }, () => [str(), value(depth + 1)]));
+    };
+    for (let round = 0; round < 300; round++) {
+      const arr = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => value(1));
+      const text = JSON.stringify(arr, null, round % 2 ? 1 : undefined);
+      const items: unknown[] = [];
+      const push = createArraySplitter((t) => void items.push(JSON.parse(t)));
+      for (let i = 0; i < text.length;) {
+        const step = 1 + Math.floor(rnd() * 9);
+        push(text.slice(i, i + step));
+        i += step;
+      }
+      const objects = arr.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+      expect(items).toEqual(objects);
+    }
+  });
+});
