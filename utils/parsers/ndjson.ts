@@ -89,7 +89,7 @@ export function createNdjsonDecoder(onValue: (value: unknown, line: string) => v
  * hand, is then skipped unread (an app's array of records can be given up after its first elements).
  */
 export function createArraySplitter(
-  onItem: (text: string) => boolean | void,
+  onItem: (text: string) => boolean | undefined,
   maxLen = MAX_LINE,
 ): (chunk: string) => void {
   let stopped = false;
