@@ -49,7 +49,7 @@ export const FORMATS: readonly WireFormat[] = [
  * parsed whole on the page's main thread.
  */
 const MAYBE_MODEL_REPLY =
-  /usage|Usage|candidates|stopReason|chat\.completion|finishReason|(^|\n)0:"|"type"\s*:\s*"(?:message|error|response\.)|"object"\s*:\s*"response"|"done"\s*:\s*(?:true|false)/;
+  /[uU]sage|candidates|stopReason|chat\.completion|finishReason|(^|\n)0:"|"(?:type|object|done)"\s*:\s*(?:"(?:message|error|response)|true|false)/;
 
 /** A JSON body larger than this (characters) is not parsed at all. */
 export const JSON_CAP = 8 << 20;
