@@ -43,10 +43,10 @@ export const FORMATS: readonly WireFormat[] = [
 
 /**
  * What no format's `body` (nor an event stream mislabelled as JSON) can do without: usage in any spelling, Gemini's
- * candidates, Bedrock's stopReason, OpenAI's chat.completion, an Anthropic message or error (`"type":"message…"`), a Responses
- * object or event, Ollama's `done` flag, the AI SDK's finish parts and text lines. Bare words such as `message`,
- * `response` or `created_at` are not enough: ordinary app data is full of them, and every body they let through is
- * parsed whole on the page's main thread.
+ * candidates, Bedrock's stopReason, OpenAI's chat.completion, an Anthropic message or error (`"type":"message…"`),
+ * a Responses object or event, Ollama's `done` flag, the AI SDK's finish parts and text lines. Bare words such as
+ * `message`, `response` or `created_at` are not enough: ordinary app data is full of them, and every body they let
+ * through is parsed whole on the page's main thread.
  */
 const MAYBE_MODEL_REPLY =
   /[uU]sage|candidates|stopReason|chat\.completion|finishReason|(^|\n)0:"|"(?:type|object|done)"\s*:\s*(?:"(?:message|error|response)|true|false)/;
